@@ -1,0 +1,12 @@
+"""Cited question answering over Indonesian news about Pilkada 2024 security.
+
+    from rag import ingest, ask
+    ingest(corpus_dir="corpus", index_dir=".rag")
+    answer = ask("Berapa personel yang diterjunkan Polres Banyuasin?", index_dir=".rag")
+"""
+
+from rag.settings import Settings  # noqa: I001  (sets the offline switches before anything loads)
+from rag.api import IndexNotFound, QuestionError, ask, ingest
+from rag.types import Answer, IngestReport, Passage
+
+__all__ = ["ingest", "ask", "Settings", "Answer", "Passage", "IngestReport", "QuestionError", "IndexNotFound"]

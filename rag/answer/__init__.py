@@ -1,0 +1,1 @@
+"""Answer engines: the offline extractive default and LLMs through LangChain."""

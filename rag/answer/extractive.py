@@ -1,0 +1,263 @@
+"""The default answer engine: offline, no LLM. It picks the sentences that answer the question
+from the retrieved passages and quotes them with ``[n]`` markers, or declines.
+
+How a sentence is chosen:
+1. every sentence of the retrieved passages gets a score: how much of the question (weighted by
+   rarity) it covers, itself and through its article (title, dateline, neighbours);
+2. the question type filters: a 'how many' answer needs a count whose unit fits what is counted
+   (personnel, TPS, voters...) and, when the question names a category (TNI, linmas, Brimob,
+   BKO...), a count of that category; 'who' needs a name; 'when' needs a date;
+3. names in the question (units, places) must occur in the cited article, and enough of the
+   question must be covered, or the engine says the corpus does not contain the answer;
+4. breakdowns and comparisons may take a second sentence that covers what the first one misses.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rag.analyzer import analyze, tokenize
+from rag.chunk import split_sentences
+from rag.facts import (
+    PERSONNEL_UNITS,
+    Count,
+    find_counts,
+    find_people,
+    find_units,
+    has_date,
+    has_place,
+    is_personnel_count,
+)
+from rag.query import QUALIFIERS, Question, canonical, counted_phrase, lexicon
+from rag.types import Answer, Passage
+
+NOT_FOUND = {
+    "id": "Informasi tersebut tidak ditemukan dalam korpus.",
+    "en": "The corpus does not contain this information.",
+}
+UNIT_EN = {"personel": "personnel", "personil": "personnel", "anggota": "members",
+           "petugas": "officers", "orang": "people", "prajurit": "soldiers", "aparat": "officers",
+           "pasukan": "troops", "tps": "polling stations (TPS)", "pemilih": "voters",
+           "lembar": "sheets", "kecamatan": "sub-districts", "hari": "days"}  # fmt: skip
+GENERIC_NAME_WORDS = {
+    "polres", "polresta", "polrestabes", "polda", "polsek", "kapolres", "kapolresta", "kapolda",
+    "mapolres", "mapolda", "mako", "metro", "kabupaten", "kota", "kecamatan", "provinsi", "pilkada",
+    "pilgub", "pilbup", "pilwakot", "pemilu", "kpu", "bawaslu", "kantor", "gedung", "operasi",
+    "serentak", "tni", "polri", "brimob", "linmas", "bko", "satuan", "the", "of", "and", "dan",
+    "regency", "city", "province", "police", "island", "pulau", "wilayah", "daerah", "dki",
+    "januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
+    "oktober", "november", "desember", "january", "february", "march", "may", "june", "july",
+    "august", "october", "december", "sabtu", "minggu", "senin", "selasa", "rabu", "kamis", "jumat",
+}  # fmt: skip
+_CONTINUATION = re.compile(r"^(sisanya|selain itu|sedangkan|adapun|ditambah|kemudian|serta|lalu|rinciannya|terdiri)\b", re.I)
+MAX_QUOTE = 300
+MIN_COVERAGE = 0.5
+
+
+@dataclass
+class Candidate:
+    passage: Passage
+    rank: int
+    position: int  # sentence number inside the passage
+    sentence: str
+    terms: set[str]
+    score: float = 0.0
+    coverage: float = 0.0
+    counts: list[Count] = field(default_factory=list)  # the counts that fit the question
+
+
+class ExtractiveAnswerer:
+    """Sentence-selecting answer engine. ``df``/``n_docs`` give term rarity; ``article_text``
+    returns the whole text of an article (for names that sit outside the passage)."""
+
+    name = "extractive"
+
+    def __init__(self, df: Counter, n_docs: int, article_text: Callable[[str], str]):
+        self.df, self.n_docs, self.article_text = df, max(n_docs, 1), article_text
+        self._article_terms: dict[str, set[str]] = {}
+
+    # ---- scoring -------------------------------------------------------------------------
+    def weight(self, concept: frozenset[str]) -> float:
+        return max(math.log(1 + self.n_docs / (self.df.get(s, 0) + 1)) for s in concept)
+
+    def article_terms(self, source: str) -> set[str]:
+        if source not in self._article_terms:
+            self._article_terms[source] = {canonical(t) for t in analyze(self.article_text(source))}
+        return self._article_terms[source]
+
+    def candidates(self, q: Question, passages: list[Passage]) -> list[Candidate]:
+        concepts = q.concepts
+        weights = [self.weight(c) for c in concepts]
+        total = sum(weights) or 1.0
+        out: list[Candidate] = []
+        seen: set[str] = set()
+        for rank, p in enumerate(passages):
+            art = self.article_terms(p.source) | {canonical(t) for t in analyze(p.title)}
+            for i, sentence in enumerate(split_sentences(p.text)):
+                key = f"{p.source}\x00{sentence}"
+                if key in seen or len(sentence.split()) < 3:
+                    continue  # overlapping chunks repeat sentences
+                seen.add(key)
+                terms = {canonical(t) for t in analyze(sentence)}
+                in_sentence = sum(w for c, w in zip(concepts, weights) if c & terms)
+                in_article = sum(w for c, w in zip(concepts, weights) if c & (terms | art))
+                cand = Candidate(p, rank, i, sentence, terms)
+                cand.coverage = in_article / total
+                cand.score = 0.6 * in_sentence / total + 0.4 * cand.coverage + 0.03 / (1 + rank)
+                if self._fits_type(q, cand):
+                    out.append(cand)
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def _fits_type(self, q: Question, cand: Candidate) -> bool:
+        s = cand.sentence
+        if q.qtype in ("count", "breakdown", "aggregate"):
+            cand.counts = [c for c in find_counts(s) if count_fits(q, c)]
+            if q.qtype == "count" and not cand.counts:
+                return False
+            if not cand.counts and q.qtype in ("breakdown", "aggregate"):
+                cand.score -= 0.15
+            return True
+        if q.qtype == "who":
+            return bool(find_people(s) or find_units(s))
+        if q.qtype == "when":
+            return has_date(s)
+        if q.qtype == "where" and has_place(s):
+            cand.score += 0.05
+        return True
+
+    # ---- answering -------------------------------------------------------------------------
+    def answer(self, q: Question, passages: list[Passage]) -> Answer:
+        cands = self.candidates(q, passages)
+        chosen: list[Candidate] = []
+        if cands and cands[0].coverage >= MIN_COVERAGE:
+            chosen = [cands[0]]
+            extra = self._second(q, chosen[0], cands)
+            if extra:
+                chosen.append(extra)
+        if chosen and not self._names_present(q, chosen):
+            alternative = next((c for c in cands[1:6] if c.coverage >= MIN_COVERAGE and self._names_present(q, [c])), None)
+            chosen = [alternative] if alternative else []
+        if not chosen:
+            return Answer(q.text, NOT_FOUND[q.language], False, [], passages, q.language, self.name)
+        lead_source = chosen[0].passage.source
+        chosen.sort(key=lambda c: (c.passage.source != lead_source, c.rank, c.position))
+        citations: list[Passage] = []
+        for c in chosen:
+            if c.passage not in citations:
+                citations.append(c.passage)
+        text = self._compose(q, chosen, citations)
+        return Answer(
+            q.text, text, True, citations, passages, q.language, self.name,
+            highlights=[c.sentence for c in chosen],
+        )  # fmt: skip
+
+    def _second(self, q: Question, first: Candidate, cands: list[Candidate]) -> Candidate | None:
+        """A second sentence for breakdowns and comparisons: what the first one leaves out."""
+        multi = q.qtype in ("breakdown", "aggregate") or len(q.names) >= 2 and q.qtype == "count"
+        if not multi:
+            return None
+        for c in cands:  # the sentence right after, continuing a breakdown ("Sisanya, 100 ...")
+            if c.passage.id == first.passage.id and c.position == first.position + 1 and c.counts and _CONTINUATION.match(c.sentence):
+                return c
+        uncovered = [con for con in q.concepts if not con & first.terms]
+        if not uncovered:
+            return None
+        best, gain_best = None, 0.0
+        for c in cands[1:12]:
+            if c.sentence == first.sentence or (q.qtype == "aggregate" and not c.counts):
+                continue
+            gain = sum(self.weight(con) for con in uncovered if con & c.terms)
+            if c.passage.source != first.passage.source:
+                gain *= 1.1
+            if gain > gain_best:
+                best, gain_best = c, gain
+        needed = 0.3 * sum(self.weight(con) for con in uncovered)
+        return best if best is not None and gain_best >= needed and best.score >= 0.5 * first.score else None
+
+    def _names_present(self, q: Question, chosen: list[Candidate]) -> bool:
+        text = " ".join(self.article_text(c.passage.source) + " " + c.passage.title for c in chosen).lower()
+        return all(name_in_text(n, text) for n in q.names)
+
+    def _compose(self, q: Question, chosen: list[Candidate], citations: list[Passage]) -> str:
+        limit = MAX_QUOTE // len(chosen)
+        parts = []
+        for c in chosen:
+            marker = citations.index(c.passage) + 1
+            parts.append(f"“{trim_quote(c.sentence, c.counts, limit)}” [{marker}]")
+        body = " ".join(parts)
+        lead = ""
+        first = chosen[0]
+        if q.qtype == "count" and first.counts:
+            best = max(first.counts, key=lambda c: _count_relevance(q, c))
+            unit = best.unit if q.language == "id" else UNIT_EN.get(best.unit, best.unit)
+            lead = f"{best.number} {unit}: "
+        elif q.language == "en":
+            lead = "According to the source: "
+        return lead + body
+
+
+def count_fits(q: Question, count: Count) -> bool:
+    """Does this number count what the question asks about?"""
+    window = f"{count.before} {count.number} {count.after}".lower()
+    for cat in q.qualifiers:
+        if cat in ("tps", "pemilih", "surat suara"):
+            continue
+        if not any(re.search(rf"\b{re.escape(w)}", window) for w in QUALIFIERS[cat]):
+            return False
+    focus = counted_phrase(q.text).lower()
+    focus_words = tokenize(focus)
+    if "tps" in q.qualifiers or "polling" in focus:
+        return count.unit == "tps"
+    if "pemilih" in q.qualifiers:
+        return count.unit in ("pemilih", "orang", "juta")
+    if "surat suara" in q.qualifiers:
+        return count.unit in ("lembar", "surat")
+    if not focus_words or any(w in PERSONNEL_UNITS or w in {"police", "policemen", "personnel", "officers", "aparat"} for w in focus_words[:3]):
+        return is_personnel_count(count)
+    wanted = {canonical(t) for w in focus_words[:2] for t in analyze(" ".join(lexicon().get(w, [w])))}
+    return bool(wanted & {canonical(t) for t in analyze(count.after)})
+
+
+def _count_relevance(q: Question, count: Count) -> float:
+    window = {canonical(t) for t in analyze(f"{count.before} {count.after}")}
+    return sum(1 for c in q.concepts if c & window) + 0.001 * len(count.number)
+
+
+def name_in_text(name: str, text_lower: str) -> bool:
+    """A question's name occurs in the text: unit names as a phrase ('Polres Muna'), other names
+    by their distinctive words (English region names through the lexicon)."""
+    variants = [name.lower()] + lexicon().get(name.lower(), [])
+    unit = re.match(r"(?:ka|ma|mako\s+)?(polres(?:ta(?:bes)?)?|polda|polsek|kodim)\s+(?:metro\s+)?(.+)", name.lower())
+    if unit:
+        place = re.escape(unit.group(2))
+        return bool(re.search(rf"{unit.group(1)}\s+(?:metro\s+)?{place}\b", text_lower))
+    for v in variants:
+        words = [w for w in tokenize(v) if w not in GENERIC_NAME_WORDS and not w.isdigit()]
+        if not words or all(re.search(rf"\b{re.escape(w)}", text_lower) for w in words):
+            return True
+    return False
+
+
+def trim_quote(sentence: str, counts: list[Count], limit: int) -> str:
+    """The sentence, or the part of it around its counts when it is too long."""
+    if len(sentence) <= limit:
+        return sentence
+    if counts:
+        start, end = counts[0].start, counts[-1].end
+    else:
+        start, end = 0, min(len(sentence), limit)
+    left = max(0, min(start - limit // 3, len(sentence) - limit))
+    right = min(len(sentence), max(end + 40, left + limit))
+    if right - left > limit:
+        right = left + limit
+    piece = sentence[left:right]
+    if left > 0:
+        piece = "…" + piece[piece.find(" ") + 1 :] if " " in piece else "…" + piece
+    if right < len(sentence):
+        piece = piece[: piece.rfind(" ")] + "…" if " " in piece else piece + "…"
+    return piece

