@@ -16,7 +16,7 @@ from pathlib import Path
 from rag.answer.extractive import NOT_FOUND, ExtractiveAnswerer
 from rag.embed import get_embeddings
 from rag.index import Snapshot, current_name, load_snapshot
-from rag.ingest import ProgressCallback, run_ingest
+from rag.ingestion import ProgressCallback, run_ingest
 from rag.query import analyze_question, detect_language
 from rag.retrieve import HybridRetriever
 from rag.settings import Settings
@@ -76,10 +76,13 @@ class Pipeline:
         question = validate_question(question, self.settings.max_question_chars)
         self._ensure_loaded()
         q = analyze_question(question)
-        contexts = self.retriever.retrieve(q, top_k or self.settings.top_k)
+        contexts = self.retriever.retrieve(q, max(top_k or self.settings.top_k, 1))
         if not contexts:
             return Answer(question, NOT_FOUND[q.language], False, [], [], q.language, self.engine.name)
-        return self.engine.answer(q, contexts)
+        pool = self.retriever.retrieve(q, self.settings.dense_k)
+        answer = self.engine.answer(q, self.retriever.article_passages(pool, self.settings.answer_articles))
+        answer.contexts = contexts + [c for c in answer.citations if c not in contexts]
+        return answer
 
 
 def _article_texts(snapshot: Snapshot) -> dict[str, str]:
@@ -115,7 +118,7 @@ def ingest(
     settings: Settings | None = None,
     progress: bool | ProgressCallback = True,
 ) -> IngestReport:
-    """Bring the index up to date with the corpus folder (incremental; see :mod:`rag.ingest`)."""
+    """Bring the index up to date with the corpus folder (incremental; see :mod:`rag.ingestion`)."""
     settings = (settings or Settings.from_env()).replace(
         **{k: Path(v) for k, v in {"corpus_dir": corpus_dir, "index_dir": index_dir}.items() if v is not None}
     )

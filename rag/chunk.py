@@ -22,7 +22,7 @@ _ABBREVIATIONS = {
     "s", "m", "sh", "se", "sik", "mh", "msi", "mm", "mt", "ak", "sos", "ip", "pd", "kom", "sp",
     "a", "b", "c", "d", "e", "f", "g", "i", "j", "k", "l", "n", "o", "p", "q", "r", "t", "u",
     "v", "w", "x", "y", "z", "mr", "mrs", "ms", "jend", "brigjen", "kol", "let", "lettu", "serda",
-    "ptu", "pj", "plt", "plh", "wib", "wita", "wit", "vs", "etc", "approx", "ca", "gg", "rt", "rw",
+    "ptu", "pj", "plt", "plh", "vs", "etc", "approx", "ca", "gg", "rt", "rw",
 }  # fmt: skip
 _BOUNDARY = re.compile(r"(?<=[.!?])([”\"')\]]*)\s+(?=[“\"'(\[]?[A-Z0-9])")
 

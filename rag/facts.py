@@ -30,7 +30,7 @@ RANKS = (r"AKBP|AKP|Kombes(?:\s+Pol\.?)?|Kompol|Irjen(?:\s+Pol\.?)?|Brigjen(?:\s
 _PERSON = re.compile(rf"\b(?:{RANKS})\s+(?:\([A-Z]\)\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,3}}")
 _ROLE_NAME = re.compile(
     r"\b(?:Kapolres(?:ta(?:bes)?)?|Kapolda|Kabag\s?Ops|Kabid\s+Humas|Karo\s+Ops|Kasi\s+Humas|Ketua|"
-    r"Komisioner|Dandim|Danrem|Pangdam|Pj\.?\s+Bupati|Penjabat|Bupati|Wali\s?[Kk]ota|Gubernur|Kapten|Kepala)"
+    r"Komisioner|Dandim|Danrem|Pangdam|Pj\.?\s+Bupati|Penjabat\s+Bupati|Bupati|Wali\s?[Kk]ota)"
     r"(?:\s+[A-Z][\w/.-]*){1,8}"
 )
 UNIT = re.compile(
@@ -75,8 +75,13 @@ def find_counts(sentence: str) -> list[Count]:
             continue  # a date
         if re.match(r"\s*(wib|wita|wit|persen|%|tahun|bulan|jam|menit)\b", tail, re.I):
             continue
-        before = " ".join(_WORD.findall(head)[-6:])
-        after = " ".join(words_after[:4])
+        # A count's own phrase stops at the neighbouring count or clause break:
+        # in '9.897 personel TNI dan 236.624 anggota linmas' TNI belongs to the first only.
+        clause = re.split(r"[,;:()]", head)[-1]
+        own_head = "" if re.search(r"\d", clause) else clause  # words after a count are its own
+        own_tail = re.split(r"\d|[,;:()]", tail)[0]
+        before = " ".join(_WORD.findall(own_head)[-6:])
+        after = " ".join(_WORD.findall(own_tail)[:4]) or " ".join(words_after[:1])
         unit = words_after[0].lower() if words_after else ""
         out.append(Count(number, unit, m.start(1), m.end(1), before, after))
     return out
@@ -93,6 +98,10 @@ def find_people(sentence: str) -> list[str]:
 
 def find_units(sentence: str) -> list[str]:
     return [m.group(0) for m in UNIT.finditer(sentence)]
+
+
+def find_dates(sentence: str) -> list[str]:
+    return [m.group(0) for m in _DATE.finditer(sentence)]
 
 
 def has_date(sentence: str) -> bool:

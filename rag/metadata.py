@@ -88,6 +88,10 @@ def parse_dateline(paragraph: str) -> tuple[str, str] | None:
         m = pattern.match(paragraph)
         if m:
             parsed = _parse_head(m.group("head").strip())
+            if parsed and not parsed[0]:  # 'KENDARI – SULTRAKINI.COM ...': the outlet follows the dash
+                after = re.match(r"([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|id|co|net|org|news))\b", paragraph[m.end():], re.I)
+                if after:
+                    parsed = (after.group(1), parsed[1])
             if parsed:
                 return parsed
     return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from rag.index import Snapshot
-from rag.query import Question, canonical, synonym_groups
+from rag.query import Question
 from rag.types import Passage
 
 log = logging.getLogger(__name__)
@@ -24,14 +24,10 @@ def rrf(rankings: list[list[str]], k: int = 60) -> list[tuple[str, float]]:
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def expand_terms(terms: list[str]) -> list[str]:
-    """Question terms plus the members of their synonym groups (for keyword search)."""
-    groups = synonym_groups()
-    out = list(terms)
-    for t in terms:
-        c = canonical(t)
-        out += [s for s, g in groups.items() if g == c and s != t]
-    return list(dict.fromkeys(out))
+def keyword_terms(question: Question) -> list[str]:
+    """BM25 query tokens: every stem of every concept (synonyms are already one canonical stem,
+    as in the index; an English concept brings all its Indonesian equivalents)."""
+    return list(dict.fromkeys(t for concept in question.concepts for t in sorted(concept)))
 
 
 class HybridRetriever:
@@ -55,7 +51,20 @@ class HybridRetriever:
     def keyword(self, question: Question) -> list[str]:
         if self.snapshot.keyword is None:
             return []
-        return [i for i, _ in self.snapshot.keyword.search(expand_terms(question.terms), self.bm25_k)]
+        return [i for i, _ in self.snapshot.keyword.search(keyword_terms(question), self.bm25_k)]
+
+    def article_passages(self, passages: list[Passage], articles: int = 8) -> list[Passage]:
+        """All chunks of the articles behind the best ``articles`` hits, in article rank order:
+        a news article is short, and the sentence that answers is often beside the hit."""
+        by_source: dict[str, list[Passage]] = {}
+        for p in passages:
+            if p.source not in by_source and len(by_source) < articles:
+                record = self.snapshot.files.get(p.source)
+                ids = record.chunk_ids if record else [p.id]
+                by_source[p.source] = [
+                    Passage.from_chunk(self.snapshot.chunks[i], p.score) for i in ids if i in self.snapshot.chunks
+                ]
+        return [p for group in by_source.values() for p in group]
 
     def retrieve(self, question: Question, k: int) -> list[Passage]:
         fused = rrf([self.dense(question), self.keyword(question)], self.rrf_k)

@@ -58,6 +58,7 @@ class Settings:
 
     # Answering
     answer_engine: str = "extractive"  # extractive | llm
+    answer_articles: int = 8  # the answer engine reads whole articles of this many top hits
     llm_provider: str = "ollama"  # ollama | openai | llamacpp
     llm_model: str = "llama3.1"
     llm_base_url: str = ""

@@ -28,6 +28,7 @@ from rag.facts import (
     find_counts,
     find_people,
     find_units,
+    find_dates,
     has_date,
     has_place,
     is_personnel_count,
@@ -91,43 +92,64 @@ class ExtractiveAnswerer:
 
     def candidates(self, q: Question, passages: list[Passage]) -> list[Candidate]:
         concepts = q.concepts
-        weights = [self.weight(c) for c in concepts]
+        names = name_stems(q)
+        # Names (units, places) decide which event a question is about: they weigh double.
+        weights = [self.weight(c) * (2.0 if c & names else 1.0) for c in concepts]
         total = sum(weights) or 1.0
+        asked = set(tokenize(q.text))
         out: list[Candidate] = []
         seen: set[str] = set()
         for rank, p in enumerate(passages):
             art = self.article_terms(p.source) | {canonical(t) for t in analyze(p.title)}
+            if names and not names & art:
+                continue  # an article about none of the units or places asked about
+            local = {canonical(t) for t in analyze(p.text)}
+            previous: set[str] = set()
             for i, sentence in enumerate(split_sentences(p.text)):
                 key = f"{p.source}\x00{sentence}"
                 if key in seen or len(sentence.split()) < 3:
                     continue  # overlapping chunks repeat sentences
                 seen.add(key)
                 terms = {canonical(t) for t in analyze(sentence)}
-                in_sentence = sum(w for c, w in zip(concepts, weights) if c & terms)
+                # 'Apel tersebut digelar di ...': the previous sentence says what 'tersebut' is.
+                in_sentence = max(
+                    sum(w for c, w in zip(concepts, weights) if c & terms),
+                    0.85 * sum(w for c, w in zip(concepts, weights) if c & (terms | previous)),
+                )
+                previous = terms
+                in_passage = sum(w for c, w in zip(concepts, weights) if c & (terms | local))
                 in_article = sum(w for c, w in zip(concepts, weights) if c & (terms | art))
                 cand = Candidate(p, rank, i, sentence, terms)
                 cand.coverage = in_article / total
-                cand.score = 0.6 * in_sentence / total + 0.4 * cand.coverage + 0.03 / (1 + rank)
-                if self._fits_type(q, cand):
+                cand.score = (0.5 * in_sentence + 0.2 * in_passage + 0.3 * in_article) / total
+                cand.score += 0.03 / (1 + rank) - (0.08 if sentence == p.title else 0.0)
+                if self._fits_type(q, cand, asked):
                     out.append(cand)
         out.sort(key=lambda c: -c.score)
         return out
 
-    def _fits_type(self, q: Question, cand: Candidate) -> bool:
+    def _fits_type(self, q: Question, cand: Candidate, asked: set[str]) -> bool:
+        """Keep sentences that carry the kind of fact asked for, and a fact the question lacks."""
         s = cand.sentence
         if q.qtype in ("count", "breakdown", "aggregate"):
-            cand.counts = [c for c in find_counts(s) if count_fits(q, c)]
-            if q.qtype == "count" and not cand.counts:
+            cand.counts = [c for c in find_counts(s) if count_fits(q, c) and c.number.replace(".", "") not in asked]
+            if not cand.counts:
                 return False
-            if not cand.counts and q.qtype in ("breakdown", "aggregate"):
-                cand.score -= 0.15
+            if q.qtype == "breakdown":  # a breakdown lists several counts in one sentence
+                cand.score += min(0.2, 0.1 * (len(cand.counts) - 1))
             return True
         if q.qtype == "who":
-            return bool(find_people(s) or find_units(s))
+            people = [f for f in find_people(s) if set(tokenize(f)) - asked - GENERIC_NAME_WORDS]
+            units = [f for f in find_units(s) if set(tokenize(f)) - asked - GENERIC_NAME_WORDS]
+            cand.score += 0.15 if people else 0.0
+            return bool(people or units)
         if q.qtype == "when":
-            return has_date(s)
-        if q.qtype == "where" and has_place(s):
-            cand.score += 0.05
+            fits = any(d not in q.text for d in find_dates(s))
+            cand.score += 0.1 if fits else 0.0
+            return fits
+        if q.qtype == "where":
+            new_names = [w for w in re.findall(r"\b[A-Z][\w-]+", s[1:]) if w.lower() not in asked]
+            cand.score += 0.15 if has_place(s) and new_names else (-0.1 if not new_names else 0.0)
         return True
 
     # ---- answering -------------------------------------------------------------------------
@@ -169,7 +191,7 @@ class ExtractiveAnswerer:
             return None
         best, gain_best = None, 0.0
         for c in cands[1:12]:
-            if c.sentence == first.sentence or (q.qtype == "aggregate" and not c.counts):
+            if c.sentence == first.sentence or not c.counts:
                 continue
             gain = sum(self.weight(con) for con in uncovered if con & c.terms)
             if c.passage.source != first.passage.source:
@@ -180,6 +202,7 @@ class ExtractiveAnswerer:
         return best if best is not None and gain_best >= needed and best.score >= 0.5 * first.score else None
 
     def _names_present(self, q: Question, chosen: list[Candidate]) -> bool:
+        """Every unit and place the question names occurs in the cited articles."""
         text = " ".join(self.article_text(c.passage.source) + " " + c.passage.title for c in chosen).lower()
         return all(name_in_text(n, text) for n in q.names)
 
@@ -199,6 +222,17 @@ class ExtractiveAnswerer:
         elif q.language == "en":
             lead = "According to the source: "
         return lead + body
+
+
+def name_stems(q: Question) -> set[str]:
+    """Canonical stems of the distinctive words of the names in the question."""
+    stems: set[str] = set()
+    for name in q.names:
+        for variant in [name] + lexicon().get(name.lower(), []):
+            for w in tokenize(variant):
+                if w not in GENERIC_NAME_WORDS and not w.isdigit():
+                    stems |= {canonical(t) for t in analyze(w)}
+    return stems
 
 
 def count_fits(q: Question, count: Count) -> bool:

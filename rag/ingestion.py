@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rag.analyzer import analyze
+from rag.query import canonical
 from rag.chunk import chunk_article
 from rag.clean import clean_text
 from rag.embed import get_embeddings
@@ -101,7 +102,7 @@ def run_ingest(
             new.files[source] = FileRecord(article.sha256, [c.id for c in chunks], article.meta)
             for c in chunks:
                 new.chunks[c.id] = c
-                new.tokens[c.id] = analyze(index_text(c))
+                new.tokens[c.id] = [canonical(t) for t in analyze(index_text(c))]
             fresh += chunks
             (report.updated if previous else report.added).append(source)
         if old:

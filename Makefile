@@ -1,0 +1,29 @@
+# Two entry points for a fresh machine: `make run` (the product) and `make test` (the test suite).
+VENV ?= .venv
+PYTHON ?= python3
+QUESTION ?= Berapa personel yang diterjunkan Polres Banyuasin?
+
+.PHONY: setup run ingest ask test lint
+
+setup: $(VENV)/.installed
+
+# torch is pinned to its CPU build by constraints.txt: an unpinned install pulls GBs of CUDA.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -U pip
+	$(VENV)/bin/pip install -q -c constraints.txt -e ".[dev]"
+	touch $@
+
+ingest: setup
+	$(VENV)/bin/rag ingest
+
+ask: setup
+	$(VENV)/bin/rag ask "$(QUESTION)"
+
+run: ingest ask
+
+test: setup
+	$(VENV)/bin/python -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check rag tests

@@ -1,0 +1,6 @@
+"""python -m rag"""
+import sys
+
+from rag.cli import main
+
+sys.exit(main())

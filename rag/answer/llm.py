@@ -1,0 +1,110 @@
+"""LLM answer engine through LangChain chat models: Ollama, any OpenAI-compatible server, or a
+local GGUF through llama.cpp, chosen by settings. Prompts are read from ``prompts/``.
+
+Sources are numbered once, in the order shown to the model. After generation every ``[n]`` is
+checked to exist and every number must appear in a cited passage; a failing answer is returned
+with ``flagged`` problems and ``answerable=False`` so that it is never shown as fact.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from rag.answer.extractive import NOT_FOUND
+from rag.cite import check_answer, cited_numbers, renumber, strip_markers
+from rag.query import Question
+from rag.settings import Settings
+from rag.types import Answer, Passage
+
+log = logging.getLogger(__name__)
+LANGUAGE_NAMES = {"id": "Indonesian (Bahasa Indonesia)", "en": "English"}
+
+
+def make_chat_model(settings: Settings):
+    """The LangChain chat model named by the settings (imports only the provider used)."""
+    provider = settings.llm_provider.lower()
+    if provider == "ollama":
+        from langchain_ollama import ChatOllama
+
+        kwargs = {"base_url": settings.llm_base_url} if settings.llm_base_url else {}
+        return ChatOllama(model=settings.llm_model, temperature=settings.llm_temperature, **kwargs)
+    if provider in ("openai", "openai-compatible", "vllm", "lmstudio"):
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            model=settings.llm_model,
+            base_url=settings.llm_base_url or None,
+            api_key=settings.llm_api_key or "not-needed",
+            temperature=settings.llm_temperature,
+        )
+    if provider in ("llamacpp", "llama.cpp", "gguf"):
+        try:
+            from langchain_community.chat_models import ChatLlamaCpp
+        except ImportError as exc:
+            raise RuntimeError(
+                "llama.cpp needs the optional extra: pip install '.[llamacpp]' langchain-community"
+            ) from exc
+        return ChatLlamaCpp(model_path=settings.llm_model, temperature=settings.llm_temperature)
+    raise ValueError(f"unknown LLM provider {settings.llm_provider!r} (ollama, openai, llamacpp)")
+
+
+def load_prompt(prompts_dir: Path, name: str) -> str:
+    path = Path(prompts_dir) / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise RuntimeError(f"prompt file {path} is missing") from exc
+
+
+def format_sources(passages: list[Passage]) -> str:
+    blocks = []
+    for n, p in enumerate(passages, start=1):
+        head = " | ".join(x for x in (p.title, p.outlet, p.date) if x)
+        blocks.append(f"[{n}] {head}\n{p.text}" if head else f"[{n}] {p.text}")
+    return "\n\n".join(blocks)
+
+
+class LLMAnswerer:
+    name = "llm"
+
+    def __init__(self, chat_model, prompts_dir: Path, max_sources: int = 6, fallback=None):
+        self.chat_model = chat_model
+        self.system = load_prompt(prompts_dir, "answer_system.txt")
+        self.user = load_prompt(prompts_dir, "answer_user.txt")
+        self.max_sources = max_sources
+        self.fallback = fallback  # the extractive engine, used when the model cannot be reached
+
+    @classmethod
+    def from_settings(cls, settings: Settings, fallback=None) -> "LLMAnswerer":
+        return cls(make_chat_model(settings), settings.prompts_dir, settings.top_k, fallback)
+
+    def answer(self, q: Question, passages: list[Passage]) -> Answer:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        sources = passages[: self.max_sources]
+        not_found = NOT_FOUND[q.language]
+        messages = [
+            SystemMessage(self.system.format(language_name=LANGUAGE_NAMES[q.language], not_found=not_found)),
+            HumanMessage(self.user.format(sources=format_sources(sources), question=q.text)),
+        ]
+        try:
+            reply = self.chat_model.invoke(messages)
+        except Exception as exc:  # a provider that is down must not break the product
+            log.warning("LLM call failed (%s); using the extractive engine", exc)
+            if self.fallback is None:
+                raise
+            answer = self.fallback.answer(q, passages)
+            answer.flagged.append(f"LLM unavailable: {exc}")
+            return answer
+        raw = reply.content if isinstance(reply.content, str) else str(reply.content)
+        raw = raw.strip()
+        if not raw or strip_markers(raw).rstrip(".").lower() == not_found.rstrip(".").lower():
+            return Answer(q.text, not_found, False, [], passages, q.language, self.name)
+        problems = check_answer(raw, sources)
+        if not cited_numbers(raw):
+            problems.append("the answer cites no source")
+        text, citations = renumber(raw, sources)
+        return Answer(
+            q.text, text, not problems, citations, passages, q.language, self.name, flagged=problems
+        )

@@ -1,0 +1,87 @@
+"""Command line: ``rag ingest``, ``rag ask``. A thin layer over :mod:`rag.api`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from rag.settings import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rag",
+        description="Cited question answering over Indonesian Pilkada-security news. "
+        "Every option can also be set with a RAG_* environment variable (e.g. RAG_INDEX_DIR).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show debug logs")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="index the corpus folder (incremental)",
+                       description="Read, clean, chunk and embed every article in the corpus folder. "
+                       "Unchanged files are skipped, changed ones replaced, deleted ones removed.")  # fmt: skip
+    p.add_argument("--corpus", type=Path, help="corpus folder (default: corpus, or RAG_CORPUS_DIR)")
+    p.add_argument("--index", type=Path, help="index folder (default: .rag, or RAG_INDEX_DIR)")
+    p.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("ask", help="answer a question with citations",
+                       description="Answer a question (Indonesian or English) from the index.")  # fmt: skip
+    p.add_argument("question", nargs="+", help="the question")
+    p.add_argument("--index", type=Path, help="index folder (default: .rag, or RAG_INDEX_DIR)")
+    p.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
+    p.add_argument("-k", "--top-k", type=int, help="number of passages to retrieve")
+    p.add_argument("--engine", choices=["extractive", "llm"], help="answer engine")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "bm25s", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = Settings.from_env(
+        corpus_dir=getattr(args, "corpus", None),
+        index_dir=args.index,
+        chroma_url=args.chroma_url,
+        top_k=getattr(args, "top_k", None),
+        answer_engine=getattr(args, "engine", None),
+    )
+    from rag.api import IndexNotFound, QuestionError, ask, ingest
+    from rag.ingestion import IngestBusy
+    from rag.vectors import VectorStoreUnavailable
+
+    try:
+        if args.command == "ingest":
+            report = ingest(settings=settings, progress=not args.no_progress)
+            print(report.summary())
+            return 0
+        answer = ask(" ".join(args.question), settings=settings)
+    except (QuestionError, IndexNotFound, IngestBusy, VectorStoreUnavailable, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(
+            {"text": answer.text, "answerable": answer.answerable, "flagged": answer.flagged,
+             "citations": [vars(c) for c in answer.citations]},
+            ensure_ascii=False, indent=2,
+        ))  # fmt: skip
+        return 0
+    print(answer.text)
+    for n, c in enumerate(answer.citations, start=1):
+        where = ", ".join(x for x in (c.outlet, c.date, c.url) if x)
+        print(f"[{n}] {c.title or c.source} ({c.source}{'; ' + where if where else ''})")
+    for problem in answer.flagged:
+        print(f"warning: {problem}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The LLM answer path, with LangChain's fake chat model and a tiny model made here."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from rag.answer.extractive import ExtractiveAnswerer
+from rag.answer.llm import LLMAnswerer, make_chat_model
+from rag.api import Pipeline
+from rag.query import analyze_question
+from rag.settings import Settings
+from rag.types import Passage
+
+PASSAGES = [
+    Passage("a", "polda.txt", 0, "Polda Sumsel melepas 1.472 personel untuk Pilkada.", title="Polda Sumsel"),
+    Passage("b", "banyuasin.txt", 0, "Polres Banyuasin menerjunkan sebanyak 616 personel.", title="Polres Banyuasin"),
+]
+PROMPTS = Settings().prompts_dir
+
+
+class TinyExtractiveChatModel(BaseChatModel):
+    """A tiny 'model': answers with the first numbered passage that shares a word with the
+    question, citing it. Enough to drive the whole LLM path without any weights."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "tiny-test-model"
+
+    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
+        prompt = messages[-1].content
+        question = prompt.split("Question:")[1].split("\n")[0].lower()
+        for n, body in re.findall(r"\[(\d+)\][^\n]*\n([^\n]+)", prompt):
+            if any(w in body.lower() for w in re.findall(r"[a-z]{5,}", question)):
+                return ChatResult(generations=[ChatGeneration(message=AIMessage(f"{body} [{n}]"))])
+        not_found = messages[0].content.split("reply exactly: ")[1].strip()
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(not_found))])
+
+
+def test_valid_answer_is_renumbered_and_verified():
+    engine = LLMAnswerer(FakeListChatModel(responses=["Polres Banyuasin menerjunkan 616 personel [2]."]), PROMPTS)
+    answer = engine.answer(analyze_question("Berapa personel Polres Banyuasin?"), PASSAGES)
+    assert answer.answerable and answer.flagged == []
+    assert answer.text == "Polres Banyuasin menerjunkan 616 personel [1]."
+    assert [c.source for c in answer.citations] == ["banyuasin.txt"]
+
+
+@pytest.mark.parametrize(
+    "reply, problem",
+    [
+        ("Polres Banyuasin menerjunkan 620 personel [2].", "number 620 is not in any cited passage"),
+        ("Polres Banyuasin menerjunkan 616 personel [5].", "marker [5] points at no source (2 given)"),
+        ("Polres Banyuasin menerjunkan 616 personel.", "the answer cites no source"),
+        ("1.472 personel [2].", "number 1472 is not in any cited passage"),
+    ],
+)
+def test_unsupported_answers_are_flagged_not_shown_as_fact(reply, problem):
+    answer = LLMAnswerer(FakeListChatModel(responses=[reply]), PROMPTS).answer(
+        analyze_question("Berapa personel Polres Banyuasin?"), PASSAGES
+    )
+    assert not answer.answerable
+    assert problem in answer.flagged
+
+
+def test_not_found_reply():
+    engine = LLMAnswerer(FakeListChatModel(responses=["The corpus does not contain this information."]), PROMPTS)
+    answer = engine.answer(analyze_question("How many soldiers were in Surabaya?"), PASSAGES)
+    assert not answer.answerable and answer.citations == []
+
+
+def test_tiny_model_through_the_whole_pipeline(seed_index):
+    pipeline = Pipeline(Settings.from_env(index_dir=seed_index))
+    pipeline.ask("Berapa personel Polres Banyuasin?")  # loads the index
+    pipeline.engine = LLMAnswerer(TinyExtractiveChatModel(), PROMPTS, fallback=pipeline.engine)
+    answer = pipeline.ask("Berapa personel yang diterjunkan Polres Banyuasin?")
+    assert answer.engine == "llm" and answer.answerable, answer.flagged
+    assert "616" in answer.text and answer.citations[0].source == "004_4de73d00fb467760.txt"
+
+
+def test_provider_down_falls_back_to_extractive(seed_index):
+    class Down(FakeListChatModel):
+        def invoke(self, *args, **kwargs):
+            raise ConnectionError("connection refused")
+
+    pipeline = Pipeline(Settings.from_env(index_dir=seed_index))
+    pipeline.ask("Berapa personel Polres Banyuasin?")
+    assert isinstance(pipeline.engine, ExtractiveAnswerer)
+    pipeline.engine = LLMAnswerer(Down(responses=[""]), PROMPTS, fallback=pipeline.engine)
+    answer = pipeline.ask("Berapa personel yang diterjunkan Polres Banyuasin?")
+    assert "616" in answer.text and any("LLM unavailable" in f for f in answer.flagged)
+
+
+def test_providers_are_chosen_by_settings():
+    from langchain_ollama import ChatOllama
+    from langchain_openai import ChatOpenAI
+
+    assert isinstance(make_chat_model(Settings(llm_provider="ollama", llm_model="qwen2.5")), ChatOllama)
+    model = make_chat_model(Settings(llm_provider="openai", llm_model="m", llm_base_url="http://127.0.0.1:9/v1"))
+    assert isinstance(model, ChatOpenAI)
+    with pytest.raises(ValueError, match="unknown LLM provider"):
+        make_chat_model(Settings(llm_provider="nope"))
+
+
+def test_llm_engine_selected_by_environment(seed_index, monkeypatch):
+    monkeypatch.setenv("RAG_ANSWER_ENGINE", "llm")
+    monkeypatch.setenv("RAG_LLM_PROVIDER", "openai")
+    monkeypatch.setenv("RAG_LLM_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens there
+    pipeline = Pipeline(Settings.from_env(index_dir=seed_index))
+    answer = pipeline.ask("Berapa personel yang diterjunkan Polres Banyuasin?")
+    assert isinstance(pipeline.engine, LLMAnswerer)
+    assert "616" in answer.text and any("LLM unavailable" in f for f in answer.flagged)
