@@ -18,7 +18,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rag.analyzer import analyze, tokenize
 from rag.chunk import split_sentences
@@ -33,7 +33,15 @@ from rag.facts import (
     has_place,
     is_personnel_count,
 )
-from rag.query import QUALIFIERS, Question, canonical, counted_phrase, lexicon
+from rag.query import (
+    QUALIFIERS,
+    Question,
+    analyze_question,
+    canonical,
+    counted_phrase,
+    lexicon,
+    question_concepts,
+)
 from rag.types import Answer, Passage
 
 NOT_FOUND = {
@@ -54,6 +62,8 @@ GENERIC_NAME_WORDS = {
     "oktober", "november", "desember", "january", "february", "march", "may", "june", "july",
     "august", "october", "december", "sabtu", "minggu", "senin", "selasa", "rabu", "kamis", "jumat",
 }  # fmt: skip
+OTHER_UNITS = {"tps", "hari", "days", "kecamatan", "desa", "kelurahan", "kabupaten", "kota", "titik",
+               "lokasi", "pos", "lembar", "pemilih", "kendaraan", "ekor", "segmen", "kali", "jam"}  # fmt: skip
 _CONTINUATION = re.compile(r"^(sisanya|selain itu|sedangkan|adapun|ditambah|kemudian|serta|lalu|rinciannya|terdiri)\b", re.I)
 MAX_QUOTE = 300
 MIN_COVERAGE = 0.5
@@ -135,6 +145,15 @@ class ExtractiveAnswerer:
             cand.counts = [c for c in find_counts(s) if count_fits(q, c) and c.number.replace(".", "") not in asked]
             if not cand.counts:
                 return False
+            # 'Dari jumlah itu, 873 orang adalah anggota Polres Jaktim': a count whose own phrase
+            # names what the question asks about is the one asked for, not the total beside it.
+            weights = {c: self.weight(c) for c in q.concepts}
+            total = sum(weights.values()) or 1.0
+            own = max(
+                sum(w for c, w in weights.items() if c & {canonical(t) for t in analyze(f"{n.before} {n.after}")})
+                for n in cand.counts
+            )
+            cand.score += 0.3 * own / total
             if q.qtype == "breakdown":  # a breakdown lists several counts in one sentence
                 cand.score += min(0.2, 0.1 * (len(cand.counts) - 1))
             return True
@@ -156,7 +175,12 @@ class ExtractiveAnswerer:
     def answer(self, q: Question, passages: list[Passage]) -> Answer:
         cands = self.candidates(q, passages)
         chosen: list[Candidate] = []
-        if cands and cands[0].coverage >= MIN_COVERAGE:
+        parts = split_parts(q.text) if q.qtype == "aggregate" or (q.qtype == "breakdown" and len(q.names) >= 2) else []
+        if parts:
+            chosen = self._answer_parts(q, parts, passages)
+        if chosen:
+            pass
+        elif cands and cands[0].coverage >= MIN_COVERAGE:
             chosen = [cands[0]]
             extra = self._second(q, chosen[0], cands)
             if extra:
@@ -177,6 +201,35 @@ class ExtractiveAnswerer:
             q.text, text, True, citations, passages, q.language, self.name,
             highlights=[c.sentence for c in chosen],
         )  # fmt: skip
+
+    def _answer_parts(self, q: Question, parts: list[str], passages: list[Passage]) -> list[Candidate]:
+        """'A or B? Give both numbers': the best sentence for what is particular to each part.
+        Each part is a count question of its own (what it counts, which category), scored with
+        the whole question's context."""
+        concepts = [set(question_concepts(p, q.language)) for p in parts]
+        picked: list[Candidate] = []
+        for i, mine in enumerate(concepts):
+            sub = analyze_question(parts[i])
+            sub = replace(sub, qtype="count", concepts=q.concepts, names=q.names, language=q.language)
+            cands = self.candidates(sub, passages)
+            others = set().union(*(c for j, c in enumerate(concepts) if j != i))
+            own = (mine - others) or mine
+            total = sum(self.weight(c) for c in own) or 1.0
+
+            def part_score(c: Candidate) -> float:
+                art = self.article_terms(c.passage.source)
+                hit = sum(self.weight(con) for con in own if con & c.terms)
+                hit_art = sum(self.weight(con) for con in own if con & art)
+                return c.score + (0.6 * hit + 0.4 * hit_art) / total
+
+            pool = [c for c in cands[:30] if c.counts and c.sentence not in {p.sentence for p in picked}]
+            if not pool:
+                return []
+            best = max(pool, key=part_score)
+            if part_score(best) - best.score < 0.3:
+                return []  # nothing in the corpus is about this part
+            picked.append(best)
+        return picked if self._names_present(q, picked) else []
 
     def _second(self, q: Question, first: Candidate, cands: list[Candidate]) -> Candidate | None:
         """A second sentence for breakdowns and comparisons: what the first one leaves out."""
@@ -224,6 +277,24 @@ class ExtractiveAnswerer:
         return lead + body
 
 
+_PART_SPLIT = re.compile(
+    r"\s*(?:[,;:]\s*)?\b(?:dan berapa|and how many|atau|or|dengan saat|dengan|and the number of|and)\b\s*", re.I
+)
+
+
+def split_parts(question: str) -> list[str]:
+    """Two halves of a comparison or a two-part question, split at the conjunction nearest the
+    middle; [] when the question has no such conjunction."""
+    body = re.sub(r"\s*(give both numbers|sebutkan keduanya)\.?\s*$", "", question, flags=re.I)
+    splits = [m for m in _PART_SPLIT.finditer(body) if 15 < m.start() < len(body) - 15]
+    if not splits:
+        return []
+    middle = len(body) / 2
+    m = min(splits, key=lambda m: abs(m.start() - middle))
+    left, right = body[: m.start()].strip(), body[m.end() :].strip()
+    return [left, right] if len(left.split()) >= 3 and len(right.split()) >= 3 else []
+
+
 def name_stems(q: Question) -> set[str]:
     """Canonical stems of the distinctive words of the names in the question."""
     stems: set[str] = set()
@@ -251,10 +322,12 @@ def count_fits(q: Question, count: Count) -> bool:
         return count.unit in ("pemilih", "orang", "juta")
     if "surat suara" in q.qualifiers:
         return count.unit in ("lembar", "surat")
-    if not focus_words or any(w in PERSONNEL_UNITS or w in {"police", "policemen", "personnel", "officers", "aparat"} for w in focus_words[:3]):
-        return is_personnel_count(count)
-    wanted = {canonical(t) for w in focus_words[:2] for t in analyze(" ".join(lexicon().get(w, [w])))}
-    return bool(wanted & {canonical(t) for t in analyze(count.after)})
+    # What is counted: a known non-personnel unit ('how many days', 'berapa kecamatan') must be the
+    # number's unit; anything else ('berapa personel', 'how many came') asks for people.
+    wanted = {w2 for w in focus_words[:2] for w2 in [w, *lexicon().get(w, [])]} & OTHER_UNITS
+    if wanted:
+        return count.unit in wanted or bool(wanted & set(tokenize(count.after)))
+    return is_personnel_count(count)
 
 
 def _count_relevance(q: Question, count: Count) -> float:
