@@ -62,6 +62,9 @@ GENERIC_NAME_WORDS = {
     "oktober", "november", "desember", "january", "february", "march", "may", "june", "july",
     "august", "october", "december", "sabtu", "minggu", "senin", "selasa", "rabu", "kamis", "jumat",
 }  # fmt: skip
+_ASKS_UNIT = re.compile(r"\b(unit|satuan|kesatuan|instansi|polres mana|which police|which unit)\b", re.I)
+_ASKS_PERIOD = re.compile(r"\b(how long|berapa lama|period|periode|durasi|duration|sampai kapan|until when)\b", re.I)
+_SPAN = re.compile(r"\b(selama|sepekan|seminggu|\d+\s+(hari|pekan|minggu|bulan))\b|\b(mulai|sejak|dari)\b.{3,40}\b(hingga|sampai|s\.d\.?)\b", re.I)
 OTHER_UNITS = {"tps", "hari", "days", "kecamatan", "desa", "kelurahan", "kabupaten", "kota", "titik",
                "lokasi", "pos", "lembar", "pemilih", "kendaraan", "ekor", "segmen", "kali", "jam"}  # fmt: skip
 _CONTINUATION = re.compile(r"^(sisanya|selain itu|sedangkan|adapun|ditambah|kemudian|serta|lalu|rinciannya|terdiri)\b", re.I)
@@ -79,6 +82,7 @@ class Candidate:
     score: float = 0.0
     coverage: float = 0.0
     counts: list[Count] = field(default_factory=list)  # the counts that fit the question
+    context: str = ""  # the previous sentence and this one
 
 
 class ExtractiveAnswerer:
@@ -115,6 +119,7 @@ class ExtractiveAnswerer:
                 continue  # an article about none of the units or places asked about
             local = {canonical(t) for t in analyze(p.text)}
             previous: set[str] = set()
+            previous_text = ""
             for i, sentence in enumerate(split_sentences(p.text)):
                 key = f"{p.source}\x00{sentence}"
                 if key in seen or len(sentence.split()) < 3:
@@ -142,7 +147,10 @@ class ExtractiveAnswerer:
         """Keep sentences that carry the kind of fact asked for, and a fact the question lacks."""
         s = cand.sentence
         if q.qtype in ("count", "breakdown", "aggregate"):
-            cand.counts = [c for c in find_counts(s) if count_fits(q, c) and c.number.replace(".", "") not in asked]
+            counts = find_counts(s)
+            cand.counts = [
+                c for c in counts if count_fits(q, c, counts, cand.context) and c.number.replace(".", "") not in asked
+            ]
             if not cand.counts:
                 return False
             # 'Dari jumlah itu, 873 orang adalah anggota Polres Jaktim': a count whose own phrase
@@ -160,11 +168,14 @@ class ExtractiveAnswerer:
         if q.qtype == "who":
             people = [f for f in find_people(s) if set(tokenize(f)) - asked - GENERIC_NAME_WORDS]
             units = [f for f in find_units(s) if set(tokenize(f)) - asked - GENERIC_NAME_WORDS]
-            cand.score += 0.15 if people else 0.0
+            wants_unit = bool(_ASKS_UNIT.search(q.text))
+            cand.score += 0.25 if (units if wants_unit else people) else 0.0
             return bool(people or units)
         if q.qtype == "when":
             fits = any(d not in q.text for d in find_dates(s))
             cand.score += 0.1 if fits else 0.0
+            if _ASKS_PERIOD.search(q.text):  # 'how long', 'over what period': a span or duration
+                cand.score += 0.2 if _SPAN.search(s) else 0.0
             return fits
         if q.qtype == "where":
             new_names = [w for w in re.findall(r"\b[A-Z][\w-]+", s[1:]) if w.lower() not in asked]
@@ -306,13 +317,23 @@ def name_stems(q: Question) -> set[str]:
     return stems
 
 
-def count_fits(q: Question, count: Count) -> bool:
-    """Does this number count what the question asks about?"""
-    window = f"{count.before} {count.number} {count.after}".lower()
+def count_fits(q: Question, count: Count, siblings: list[Count] = (), context: str = "") -> bool:
+    """Does this number count what the question asks about? A category the question names (TNI,
+    Brimob...) must be in the count's own phrase, or, when no other count in the sentence owns
+    it, in the sentence or the one before ('bantuan BKO ... berupa 100 personel Brimob')."""
+
+    def owns(c: Count, words: tuple[str, ...]) -> bool:
+        window = f"{c.before} {c.number} {c.after}".lower()
+        return any(re.search(rf"\b{re.escape(w)}", window) for w in words)
+
     for cat in q.qualifiers:
         if cat in ("tps", "pemilih", "surat suara"):
             continue
-        if not any(re.search(rf"\b{re.escape(w)}", window) for w in QUALIFIERS[cat]):
+        words = QUALIFIERS[cat]
+        if owns(count, words):
+            continue
+        nearby = any(re.search(rf"\b{re.escape(w)}", context.lower()) for w in words)
+        if not nearby or any(owns(c, words) for c in siblings if c is not count):
             return False
     focus = counted_phrase(q.text).lower()
     focus_words = tokenize(focus)
