@@ -97,6 +97,16 @@ def canonical(term: str) -> str:
     return synonym_groups().get(term, term)
 
 
+def hit(concept: frozenset[str], terms: set[str]) -> bool:
+    """Does a set of (canonical) terms contain one of the concept's alternatives? An alternative
+    of several words is written 'jakarta+selatan' and needs all of them."""
+    return any(alt in terms or ("+" in alt and all(p in terms for p in alt.split("+"))) for alt in concept)
+
+
+def concept_stems(concept: frozenset[str]) -> set[str]:
+    return {p for alt in concept for p in alt.split("+")}
+
+
 def detect_language(text: str) -> str:
     words = tokenize(text)
     en = sum(w in _EN_MARKERS for w in words)
@@ -149,9 +159,11 @@ def question_concepts(text: str, language: str) -> list[frozenset[str]]:
     groups, leftovers = _translate(text)
     concepts = []
     for group in groups:
-        stems = {canonical(t) for w in group for t in analyze(w)}
-        if stems:
-            concepts.append(frozenset(stems))
+        # 'jakarta selatan' must match as a whole: its stems are joined into one alternative
+        alternatives = {"+".join(canonical(t) for t in analyze(w)) for w in group}
+        alternatives.discard("")
+        if alternatives:
+            concepts.append(frozenset(alternatives))
     first = re.findall(r"[A-Za-z0-9]+", text)[:1]
     for w in leftovers:
         if (w[:1].isupper() and [w] != first) or any(ch.isdigit() for ch in w) or w.isupper():
@@ -191,7 +203,14 @@ def counted_phrase(text: str) -> str:
         text,
         re.I,
     )
-    return m.group(1) if m else ""
+    if not m:
+        return ""
+    words = re.split(r"\s+", m.group(1))
+    for i, w in enumerate(words):  # a noun phrase ends before a preposition
+        if w.lower() in {"to", "at", "in", "for", "on", "ke", "di", "pada", "with", "by", "dengan"}:
+            words = words[:i]
+            break
+    return " ".join(words[:4])
 
 
 def question_type(text: str) -> str:

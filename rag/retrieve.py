@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from rag.index import Snapshot
-from rag.query import Question
+from rag.query import Question, concept_stems
 from rag.types import Passage
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def rrf(rankings: list[list[str]], k: int = 60) -> list[tuple[str, float]]:
 def keyword_terms(question: Question) -> list[str]:
     """BM25 query tokens: every stem of every concept (synonyms are already one canonical stem,
     as in the index; an English concept brings all its Indonesian equivalents)."""
-    return list(dict.fromkeys(t for concept in question.concepts for t in sorted(concept)))
+    return list(dict.fromkeys(t for concept in question.concepts for t in sorted(concept_stems(concept))))
 
 
 class HybridRetriever:

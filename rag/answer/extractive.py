@@ -38,7 +38,9 @@ from rag.query import (
     Question,
     analyze_question,
     canonical,
+    concept_stems,
     counted_phrase,
+    hit,
     lexicon,
     question_concepts,
 )
@@ -83,6 +85,7 @@ class Candidate:
     coverage: float = 0.0
     counts: list[Count] = field(default_factory=list)  # the counts that fit the question
     context: str = ""  # the previous sentence and this one
+    context_terms: set[str] = field(default_factory=set)
 
 
 class ExtractiveAnswerer:
@@ -97,7 +100,7 @@ class ExtractiveAnswerer:
 
     # ---- scoring -------------------------------------------------------------------------
     def weight(self, concept: frozenset[str]) -> float:
-        return max(math.log(1 + self.n_docs / (self.df.get(s, 0) + 1)) for s in concept)
+        return max(math.log(1 + self.n_docs / (self.df.get(s, 0) + 1)) for s in concept_stems(concept))
 
     def article_terms(self, source: str) -> set[str]:
         if source not in self._article_terms:
@@ -108,7 +111,7 @@ class ExtractiveAnswerer:
         concepts = q.concepts
         names = name_stems(q)
         # Names (units, places) decide which event a question is about: they weigh double.
-        weights = [self.weight(c) * (2.0 if c & names else 1.0) for c in concepts]
+        weights = [self.weight(c) * (2.0 if concept_stems(c) & names else 1.0) for c in concepts]
         total = sum(weights) or 1.0
         asked = set(tokenize(q.text))
         out: list[Candidate] = []
@@ -128,13 +131,14 @@ class ExtractiveAnswerer:
                 terms = {canonical(t) for t in analyze(sentence)}
                 # 'Apel tersebut digelar di ...': the previous sentence says what 'tersebut' is.
                 in_sentence = max(
-                    sum(w for c, w in zip(concepts, weights) if c & terms),
-                    0.85 * sum(w for c, w in zip(concepts, weights) if c & (terms | previous)),
+                    sum(w for c, w in zip(concepts, weights) if hit(c, terms)),
+                    0.85 * sum(w for c, w in zip(concepts, weights) if hit(c, terms | previous)),
                 )
-                previous = terms
-                in_passage = sum(w for c, w in zip(concepts, weights) if c & (terms | local))
-                in_article = sum(w for c, w in zip(concepts, weights) if c & (terms | art))
-                cand = Candidate(p, rank, i, sentence, terms)
+                in_passage = sum(w for c, w in zip(concepts, weights) if hit(c, terms | local))
+                in_article = sum(w for c, w in zip(concepts, weights) if hit(c, terms | art))
+                cand = Candidate(p, rank, i, sentence, terms, context=f"{previous_text} {sentence}")
+                cand.context_terms = terms | previous
+                previous, previous_text = terms, sentence
                 cand.coverage = in_article / total
                 cand.score = (0.5 * in_sentence + 0.2 * in_passage + 0.3 * in_article) / total
                 cand.score += 0.03 / (1 + rank) - (0.08 if sentence == p.title else 0.0)
@@ -158,7 +162,7 @@ class ExtractiveAnswerer:
             weights = {c: self.weight(c) for c in q.concepts}
             total = sum(weights.values()) or 1.0
             own = max(
-                sum(w for c, w in weights.items() if c & {canonical(t) for t in analyze(f"{n.before} {n.after}")})
+                sum(w for c, w in weights.items() if hit(c, {canonical(t) for t in analyze(f"{n.before} {n.after}")}))
                 for n in cand.counts
             )
             cand.score += 0.3 * own / total
@@ -229,9 +233,9 @@ class ExtractiveAnswerer:
 
             def part_score(c: Candidate) -> float:
                 art = self.article_terms(c.passage.source)
-                hit = sum(self.weight(con) for con in own if con & c.terms)
-                hit_art = sum(self.weight(con) for con in own if con & art)
-                return c.score + (0.6 * hit + 0.4 * hit_art) / total
+                near = sum(self.weight(con) for con in own if hit(con, c.context_terms))
+                far = sum(self.weight(con) for con in own if hit(con, art))
+                return c.score + (0.6 * near + 0.4 * far) / total
 
             pool = [c for c in cands[:30] if c.counts and c.sentence not in {p.sentence for p in picked}]
             if not pool:
@@ -250,14 +254,14 @@ class ExtractiveAnswerer:
         for c in cands:  # the sentence right after, continuing a breakdown ("Sisanya, 100 ...")
             if c.passage.id == first.passage.id and c.position == first.position + 1 and c.counts and _CONTINUATION.match(c.sentence):
                 return c
-        uncovered = [con for con in q.concepts if not con & first.terms]
+        uncovered = [con for con in q.concepts if not hit(con, first.terms)]
         if not uncovered:
             return None
         best, gain_best = None, 0.0
         for c in cands[1:12]:
             if c.sentence == first.sentence or not c.counts:
                 continue
-            gain = sum(self.weight(con) for con in uncovered if con & c.terms)
+            gain = sum(self.weight(con) for con in uncovered if hit(con, c.terms))
             if c.passage.source != first.passage.source:
                 gain *= 1.1
             if gain > gain_best:
@@ -353,7 +357,7 @@ def count_fits(q: Question, count: Count, siblings: list[Count] = (), context: s
 
 def _count_relevance(q: Question, count: Count) -> float:
     window = {canonical(t) for t in analyze(f"{count.before} {count.after}")}
-    return sum(1 for c in q.concepts if c & window) + 0.001 * len(count.number)
+    return sum(1 for c in q.concepts if hit(c, window)) + 0.001 * len(count.number)
 
 
 def name_in_text(name: str, text_lower: str) -> bool:
