@@ -36,6 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", "--top-k", type=int, help="number of passages to retrieve")
     p.add_argument("--engine", choices=["extractive", "llm"], help="answer engine")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+    p = sub.add_parser("eval", help="score the system on a question set",
+                       description="Ingest the corpus into a temporary index (or use --index), ask every "
+                       "question of a JSONL set (dev-corpus format) and report accuracy by language and type.")  # fmt: skip
+    p.add_argument("--qa", type=Path, required=True, help="questions, one JSON object a line")
+    p.add_argument("--corpus", type=Path, action="append", help="corpus folder (repeatable; default: corpus)")
+    p.add_argument("--index", type=Path, help="use this existing index instead of a temporary one")
+    p.add_argument("--out", type=Path, help="folder for report.json and report.md")
     return parser
 
 
@@ -48,9 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     for noisy in ("httpx", "chromadb", "sentence_transformers", "bm25s", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     settings = Settings.from_env(
-        corpus_dir=getattr(args, "corpus", None),
-        index_dir=args.index,
-        chroma_url=args.chroma_url,
+        corpus_dir=getattr(args, "corpus", None) if args.command == "ingest" else None,
+        index_dir=None if args.command == "eval" else args.index,
+        chroma_url=getattr(args, "chroma_url", None),
         top_k=getattr(args, "top_k", None),
         answer_engine=getattr(args, "engine", None),
     )
@@ -59,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     from rag.vectors import VectorStoreUnavailable
 
     try:
+        if args.command == "eval":
+            return _evaluate(args, settings)
         if args.command == "ingest":
             report = ingest(settings=settings, progress=not args.no_progress)
             print(report.summary())
@@ -80,6 +90,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{n}] {c.title or c.source} ({c.source}{'; ' + where if where else ''})")
     for problem in answer.flagged:
         print(f"warning: {problem}", file=sys.stderr)
+    return 0
+
+
+def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.evaluate import evaluate
+
+    report = evaluate(args.qa, args.corpus or [settings.corpus_dir], args.index)
+    summary = report.summary()
+    print(json.dumps(summary, indent=2))
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "report.json").write_text(json.dumps({"summary": summary, "results": report.results}, ensure_ascii=False, indent=1))
+        (args.out / "report.md").write_text(report.to_markdown())
     return 0
 
 
