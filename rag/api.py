@@ -76,10 +76,11 @@ class Pipeline:
         question = validate_question(question, self.settings.max_question_chars)
         self._ensure_loaded()
         q = analyze_question(question)
-        contexts = self.retriever.retrieve(q, max(top_k or self.settings.top_k, 1))
+        k = max(top_k or self.settings.top_k, 1)
+        pool = self.retriever.retrieve(q, max(k, self.settings.dense_k))  # one retrieval serves both
+        contexts = pool[:k]
         if not contexts:
             return Answer(question, NOT_FOUND[q.language], False, [], [], q.language, self.engine.name)
-        pool = self.retriever.retrieve(q, self.settings.dense_k)
         answer = self.engine.answer(q, self.retriever.article_passages(pool, self.settings.answer_articles))
         answer.contexts = contexts + [c for c in answer.citations if c not in contexts]
         return answer

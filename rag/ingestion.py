@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rag.analyzer import analyze
-from rag.query import canonical
 from rag.chunk import chunk_article
 from rag.clean import clean_text
 from rag.embed import get_embeddings
 from rag.index import FileRecord, Snapshot, load_snapshot, write_snapshot
 from rag.load import UnreadableFile, file_hash, list_corpus, load_file
 from rag.metadata import extract_metadata, strip_header_lines
+from rag.query import canonical
 from rag.settings import Settings
 from rag.types import Article, Chunk, IngestReport
 from rag.vectors import open_vector_store

@@ -20,7 +20,7 @@ class KeywordIndex:
         self._retriever = retriever
 
     @classmethod
-    def build(cls, ids: list[str], token_lists: list[list[str]]) -> "KeywordIndex":
+    def build(cls, ids: list[str], token_lists: list[list[str]]) -> KeywordIndex:
         import bm25s
 
         retriever = bm25s.BM25()
@@ -35,7 +35,7 @@ class KeywordIndex:
             self._retriever.save(str(folder), show_progress=False)
 
     @classmethod
-    def load(cls, folder: Path) -> "KeywordIndex":
+    def load(cls, folder: Path) -> KeywordIndex:
         import bm25s
 
         ids = json.loads((folder / "ids.json").read_text())
@@ -49,6 +49,6 @@ class KeywordIndex:
         docs, scores = self._retriever.retrieve([tokens], k=k, show_progress=False, n_threads=1)
         return [
             (self.ids[int(d)], float(s))
-            for d, s in zip(np.asarray(docs)[0], np.asarray(scores)[0])
+            for d, s in zip(np.asarray(docs)[0], np.asarray(scores)[0], strict=True)
             if s > 0
         ]

@@ -17,7 +17,7 @@ from rag.analyzer import analyze, stem, tokenize
 
 _EN_MARKERS = {"the", "how", "many", "what", "which", "who", "where", "when", "did", "does", "do",
                "is", "are", "was", "were", "of", "in", "to", "for", "and", "from", "at", "by",
-               "with", "many", "much", "long", "were", "whose", "why", "there", "that"}  # fmt: skip
+               "with", "much", "long", "whose", "why", "there", "that"}  # fmt: skip
 _ID_MARKERS = {"yang", "berapa", "siapa", "mana", "apa", "apakah", "kapan", "di", "ke", "dari",
                "dan", "untuk", "pada", "dalam", "dengan", "bagaimana", "saja", "adalah", "itu",
                "ini", "oleh", "jumlah", "mengapa", "tidak", "ada"}  # fmt: skip

@@ -67,7 +67,7 @@ class Settings:
     max_question_chars: int = 2000
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
         """Defaults, then ``RAG_*`` variables, then explicit keyword overrides (``None`` ignored)."""
         env = dict(os.environ if env is None else env)
         values: dict[str, Any] = {}
@@ -81,7 +81,7 @@ class Settings:
                 values[key] = Path(values[key])
         return cls(**values)
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
 

@@ -53,7 +53,7 @@ class Passage:
     score: float = 0.0
 
     @classmethod
-    def from_chunk(cls, chunk: Chunk, score: float = 0.0) -> "Passage":
+    def from_chunk(cls, chunk: Chunk, score: float = 0.0) -> Passage:
         return cls(chunk.id, chunk.source, chunk.position, chunk.text, score=score, **vars(chunk.meta))
 
 

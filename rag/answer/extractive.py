@@ -23,13 +23,11 @@ from dataclasses import dataclass, field, replace
 from rag.analyzer import analyze, tokenize
 from rag.chunk import split_sentences
 from rag.facts import (
-    PERSONNEL_UNITS,
     Count,
     find_counts,
+    find_dates,
     find_people,
     find_units,
-    find_dates,
-    has_date,
     has_place,
     is_personnel_count,
 )
@@ -131,11 +129,11 @@ class ExtractiveAnswerer:
                 terms = {canonical(t) for t in analyze(sentence)}
                 # 'Apel tersebut digelar di ...': the previous sentence says what 'tersebut' is.
                 in_sentence = max(
-                    sum(w for c, w in zip(concepts, weights) if hit(c, terms)),
-                    0.85 * sum(w for c, w in zip(concepts, weights) if hit(c, terms | previous)),
+                    sum(w for c, w in zip(concepts, weights, strict=True) if hit(c, terms)),
+                    0.85 * sum(w for c, w in zip(concepts, weights, strict=True) if hit(c, terms | previous)),
                 )
-                in_passage = sum(w for c, w in zip(concepts, weights) if hit(c, terms | local))
-                in_article = sum(w for c, w in zip(concepts, weights) if hit(c, terms | art))
+                in_passage = sum(w for c, w in zip(concepts, weights, strict=True) if hit(c, terms | local))
+                in_article = sum(w for c, w in zip(concepts, weights, strict=True) if hit(c, terms | art))
                 cand = Candidate(p, rank, i, sentence, terms, context=f"{previous_text} {sentence}")
                 cand.context_terms = terms | previous
                 previous, previous_text = terms, sentence
@@ -231,7 +229,7 @@ class ExtractiveAnswerer:
             own = (mine - others) or mine
             total = sum(self.weight(c) for c in own) or 1.0
 
-            def part_score(c: Candidate) -> float:
+            def part_score(c: Candidate, own: set = own, total: float = total) -> float:
                 art = self.article_terms(c.passage.source)
                 near = sum(self.weight(con) for con in own if hit(con, c.context_terms))
                 far = sum(self.weight(con) for con in own if hit(con, art))

@@ -76,7 +76,7 @@ class LLMAnswerer:
         self.fallback = fallback  # the extractive engine, used when the model cannot be reached
 
     @classmethod
-    def from_settings(cls, settings: Settings, fallback=None) -> "LLMAnswerer":
+    def from_settings(cls, settings: Settings, fallback=None) -> LLMAnswerer:
         return cls(make_chat_model(settings), settings.prompts_dir, settings.top_k, fallback)
 
     def answer(self, q: Question, passages: list[Passage]) -> Answer:
