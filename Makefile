@@ -1,9 +1,10 @@
-# Two entry points for a fresh machine: `make run` (the product) and `make test` (the test suite).
+# Two entry points for a fresh machine: `make run` (the product: ingest, then the chat UI on
+# http://127.0.0.1:7860) and `make test` (the test suite).
 VENV ?= .venv
 PYTHON ?= python3
 QUESTION ?= Berapa personel yang diterjunkan Polres Banyuasin?
 
-.PHONY: setup run ingest ask test lint
+.PHONY: setup run ingest ask serve test lint
 
 setup: $(VENV)/.installed
 
@@ -20,7 +21,10 @@ ingest: setup
 ask: setup
 	$(VENV)/bin/rag ask "$(QUESTION)"
 
-run: ingest ask
+serve: setup
+	$(VENV)/bin/python app.py
+
+run: ingest serve
 
 test: setup
 	$(VENV)/bin/python -m pytest -q

@@ -9,13 +9,15 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from rag.answer.extractive import NOT_FOUND, ExtractiveAnswerer
 from rag.embed import get_embeddings
-from rag.index import Snapshot, current_name, load_snapshot
+from rag.index import Snapshot, current_name, load_snapshot, read_files
 from rag.ingestion import ProgressCallback, run_ingest
 from rag.query import analyze_question, detect_language
 from rag.retrieve import HybridRetriever
@@ -72,18 +74,56 @@ class Pipeline:
             self.snapshot, self._loaded = snapshot, name
             log.info("index %s loaded in %.2f s (%d chunks)", name, time.perf_counter() - started, len(snapshot.chunks))
 
-    def ask(self, question: str, top_k: int | None = None) -> Answer:
+    def ask(self, question: str, top_k: int | None = None, filters: Filters | None = None) -> Answer:
         question = validate_question(question, self.settings.max_question_chars)
         self._ensure_loaded()
         q = analyze_question(question)
         k = max(top_k or self.settings.top_k, 1)
-        pool = self.retriever.retrieve(q, max(k, self.settings.dense_k))  # one retrieval serves both
+        sources = filters.sources(self.snapshot) if filters and filters.active else None
+        pool = self.retriever.retrieve(q, max(k, self.settings.dense_k), sources)  # one retrieval serves both
         contexts = pool[:k]
         if not contexts:
             return Answer(question, NOT_FOUND[q.language], False, [], [], q.language, self.engine.name)
         answer = self.engine.answer(q, self.retriever.article_passages(pool, self.settings.answer_articles))
         answer.contexts = contexts + [c for c in answer.citations if c not in contexts]
         return answer
+
+
+    def articles(self) -> list[dict]:
+        """One row per indexed article: source, title, outlet, date, place, url, chunks."""
+        return [
+            {"source": src, **vars(rec.meta), "chunks": len(rec.chunk_ids)}
+            for src, rec in sorted(read_files(self.index_dir).items())
+        ]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict answers to articles of one outlet and/or a date range (ISO dates, inclusive).
+    Articles without a date are left out when a date range is set."""
+
+    outlet: str = ""
+    date_from: str = ""
+    date_to: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.outlet or self.date_from or self.date_to)
+
+    def sources(self, snapshot: Snapshot) -> set[str]:
+        keep = set()
+        for src, rec in snapshot.files.items():
+            meta = rec.meta
+            if self.outlet and meta.outlet.lower() != self.outlet.lower():
+                continue
+            if (self.date_from or self.date_to) and not meta.date:
+                continue
+            if self.date_from and meta.date[: len(self.date_from)] < self.date_from:
+                continue
+            if self.date_to and meta.date[: len(self.date_to)] > self.date_to:
+                continue
+            keep.add(src)
+        return keep
 
 
 def _article_texts(snapshot: Snapshot) -> dict[str, str]:
@@ -131,12 +171,49 @@ def ask(
     index_dir: str | Path | None = None,
     settings: Settings | None = None,
     top_k: int | None = None,
+    filters: Filters | None = None,
 ) -> Answer:
     """Answer a question from the index, with citations (see :class:`rag.types.Answer`)."""
     settings = settings or Settings.from_env()
     if index_dir is not None:
         settings = settings.replace(index_dir=Path(index_dir))
-    return get_pipeline(settings).ask(question, top_k)
+    return get_pipeline(settings).ask(question, top_k, filters)
 
 
-__all__ = ["ingest", "ask", "Pipeline", "QuestionError", "IndexNotFound", "detect_language"]
+class UploadRejected(ValueError):
+    """An uploaded file cannot become an article; nothing was changed."""
+
+
+def add_articles(
+    files: list[Path], settings: Settings, progress: bool | ProgressCallback = False
+) -> IngestReport:
+    """Check each file, copy the good ones into the corpus folder and ingest (incrementally).
+    A bad file (wrong type, empty, binary, too large, unreadable) raises UploadRejected before
+    anything is copied."""
+    from rag.ingestion import prepare_article
+    from rag.load import UnreadableFile
+
+    corpus = Path(settings.corpus_dir)
+    corpus.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        try:
+            prepare_article(Path(f), Path(f).parent, settings)
+        except UnreadableFile as exc:
+            raise UploadRejected(f"{Path(f).name}: {exc}") from exc
+    for f in files:
+        shutil.copy(f, corpus / Path(f).name)
+    return run_ingest(settings, progress)
+
+
+def remove_article(source: str, settings: Settings, progress: bool | ProgressCallback = False) -> IngestReport:
+    """Delete an article from the corpus folder and from the index."""
+    corpus = Path(settings.corpus_dir).resolve()
+    path = (corpus / source).resolve()
+    if corpus not in path.parents or not path.is_file():
+        raise FileNotFoundError(f"{source} is not an article of {settings.corpus_dir}")
+    path.unlink()
+    return run_ingest(settings, progress)
+
+
+__all__ = ["ingest", "ask", "add_articles", "remove_article", "Filters", "Pipeline", "QuestionError",
+           "IndexNotFound", "UploadRejected", "detect_language"]

@@ -37,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=["extractive", "llm"], help="answer engine")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
 
+    p = sub.add_parser("serve", help="open the chat UI", add_help=False,
+                       description="Serve the chat UI; same options as `python app.py`.")  # fmt: skip
+    p.add_argument("ui_args", nargs=argparse.REMAINDER, help="options for the UI (--host, --port, --auth, --corpus, --index, --help)")
+
     p = sub.add_parser("eval", help="score the system on a question set",
                        description="Ingest the corpus into a temporary index (or use --index), ask every "
                        "question of a JSONL set (dev-corpus format) and report accuracy by language and type.")  # fmt: skip
@@ -49,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        from rag.ui import main as serve_main
+
+        serve_main(args.ui_args)
+        return 0
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

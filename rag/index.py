@@ -64,6 +64,18 @@ def current_name(index_dir: Path) -> str:
         return ""
 
 
+def read_files(index_dir: Path) -> dict[str, FileRecord]:
+    """The indexed files and their metadata, from the live manifest only (cheap)."""
+    name = current_name(index_dir)
+    if not name:
+        return {}
+    manifest = json.loads((index_dir / "snapshots" / name / "manifest.json").read_text())
+    return {
+        src: FileRecord(rec["sha256"], rec["chunk_ids"], ArticleMeta(**rec["meta"]))
+        for src, rec in manifest["files"].items()
+    }
+
+
 def load_snapshot(index_dir: Path) -> Snapshot | None:
     """The live snapshot, or None when nothing has been ingested yet."""
     name = current_name(index_dir)

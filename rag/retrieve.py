@@ -40,18 +40,25 @@ class HybridRetriever:
         self.embeddings = embeddings
         self.dense_k, self.bm25_k, self.rrf_k = dense_k, bm25_k, rrf_k
 
-    def dense(self, question: Question) -> list[str]:
+    def _allowed(self, chunk_id: str, sources: set[str] | None) -> bool:
+        chunk = self.snapshot.chunks.get(chunk_id)
+        return chunk is not None and (sources is None or chunk.source in sources)
+
+    def dense(self, question: Question, sources: set[str] | None = None) -> list[str]:
         if self.store is None or not self.snapshot.chunks:
             return []
         vector = self.embeddings.embed_query(question.search_text)
-        n = min(self.dense_k * 2, len(self.snapshot.chunks) * 2)
+        factor = 2 if sources is None else 8  # over-fetch: some ids are filtered out below
+        n = min(self.dense_k * factor, len(self.snapshot.chunks) * 2)
         hits = self.store._collection.query(query_embeddings=[vector], n_results=max(1, n), include=[])
-        return [i for i in hits["ids"][0] if i in self.snapshot.chunks][: self.dense_k]
+        return [i for i in hits["ids"][0] if self._allowed(i, sources)][: self.dense_k]
 
-    def keyword(self, question: Question) -> list[str]:
+    def keyword(self, question: Question, sources: set[str] | None = None) -> list[str]:
         if self.snapshot.keyword is None:
             return []
-        return [i for i, _ in self.snapshot.keyword.search(keyword_terms(question), self.bm25_k)]
+        k = self.bm25_k if sources is None else self.bm25_k * 8
+        hits = self.snapshot.keyword.search(keyword_terms(question), k)
+        return [i for i, _ in hits if self._allowed(i, sources)][: self.bm25_k]
 
     def article_passages(self, passages: list[Passage], articles: int = 8) -> list[Passage]:
         """All chunks of the articles behind the best ``articles`` hits, in article rank order:
@@ -66,6 +73,7 @@ class HybridRetriever:
                 ]
         return [p for group in by_source.values() for p in group]
 
-    def retrieve(self, question: Question, k: int) -> list[Passage]:
-        fused = rrf([self.dense(question), self.keyword(question)], self.rrf_k)
+    def retrieve(self, question: Question, k: int, sources: set[str] | None = None) -> list[Passage]:
+        """The ``k`` best passages; ``sources`` restricts them to those articles (filters)."""
+        fused = rrf([self.dense(question, sources), self.keyword(question, sources)], self.rrf_k)
         return [Passage.from_chunk(self.snapshot.chunks[i], score) for i, score in fused[:k]]

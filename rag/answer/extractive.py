@@ -198,6 +198,7 @@ class ExtractiveAnswerer:
             extra = self._second(q, chosen[0], cands)
             if extra:
                 chosen.append(extra)
+        chosen = [self._body_instead_of_headline(c, cands) for c in chosen]
         if chosen and not self._names_present(q, chosen):
             alternative = next((c for c in cands[1:6] if c.coverage >= MIN_COVERAGE and self._names_present(q, [c])), None)
             chosen = [alternative] if alternative else []
@@ -214,6 +215,18 @@ class ExtractiveAnswerer:
             q.text, text, True, citations, passages, q.language, self.name,
             highlights=[c.sentence for c in chosen],
         )  # fmt: skip
+
+    @staticmethod
+    def _body_instead_of_headline(chosen: Candidate, cands: list[Candidate]) -> Candidate:
+        """A headline states a count without context; the article's sentence with the same
+        number says who, where and when, so that one is quoted."""
+        if chosen.sentence != chosen.passage.title or not chosen.counts:
+            return chosen
+        numbers = {c.number for c in chosen.counts}
+        for c in cands:
+            if c.passage.source == chosen.passage.source and c is not chosen and numbers & {n.number for n in c.counts}:
+                return c
+        return chosen
 
     def _answer_parts(self, q: Question, parts: list[str], passages: list[Passage]) -> list[Candidate]:
         """'A or B? Give both numbers': the best sentence for what is particular to each part.

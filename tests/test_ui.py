@@ -1,0 +1,112 @@
+"""The UI's handlers and rendering, without a browser."""
+
+import shutil
+
+import pytest
+
+from conftest import SEEDS, make_pdf
+from rag.settings import Settings
+from rag.types import Answer, Passage
+from rag.ui import ChatHandlers, format_answer, sources_html, ui_language
+
+
+@pytest.fixture
+def handlers(tmp_path, seed_index):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    return ChatHandlers(Settings.from_env(corpus_dir=corpus, index_dir=index))
+
+
+def last(gen):
+    *_, final = gen
+    return final
+
+
+def test_answer_then_sources(handlers):
+    steps = list(handlers.respond("Berapa personel yang diterjunkan Polres Banyuasin?", []))
+    pending, final = steps[0], steps[-1]
+    assert "Mencari" in pending[0][-1]["content"]  # a pending state comes first
+    history, html, answer, box = final
+    assert box == "" and answer.answerable
+    assert "616" in history[-1]["content"] and "(#src-1)" in history[-1]["content"]
+    assert "id='src-1'" in html and "<mark>" in html and "616" in html
+
+
+def test_empty_question_changes_nothing(handlers):
+    history = [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]
+    assert last(handlers.respond("   ", history))[0] == history
+
+
+def test_huge_question_gets_a_clear_message(handlers):
+    history, html, answer, _ = last(handlers.respond("kata " * 3000, []))
+    assert answer is None and "too long" in history[-1]["content"]
+    assert len(history[-1]["content"]) < 300
+
+
+def test_not_found_has_no_sources(handlers):
+    history, html, answer, _ = last(handlers.respond("Berapa personel yang dikerahkan Polres Surabaya?", []))
+    assert not answer.answerable and "Tidak ditemukan" in history[-1]["content"]
+    assert "class='notfound'" in html and "src-1" not in html
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("empty.txt", b"", "empty file"),
+        ("binary.txt", bytes(range(256)) * 8, "binary content"),
+        ("photo.jpg", b"\xff\xd8\xff", "unsupported file type"),
+        ("huge.txt", b"kata " * 5_000_000, "too large"),
+    ],
+)
+def test_bad_uploads_change_nothing(handlers, tmp_path, name, data, message):
+    before = handlers.rows()
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    status, rows, _ = handlers.upload([str(bad)])
+    assert message in status and rows == before
+    assert not (handlers.settings.corpus_dir / name).exists()
+
+
+def test_upload_and_remove(handlers, tmp_path):
+    new = tmp_path / "rilis.pdf"
+    new.write_bytes(make_pdf(["Polres Muna menurunkan 484 personel untuk Pilkada 2024 di Muna."]))
+    status, rows, choices = handlers.upload([str(new)])
+    assert "rilis.pdf" in status and "rilis.pdf" in choices
+    assert "484" in last(handlers.respond("Berapa personel yang diturunkan Polres Muna?", []))[0][-1]["content"]
+    status, rows, choices = handlers.remove("rilis.pdf")
+    assert "rilis.pdf" not in choices
+    assert not last(handlers.respond("Berapa personel yang diturunkan Polres Muna?", []))[2].answerable
+
+
+def test_filters_by_outlet(handlers):
+    _, _, answer, _ = last(handlers.respond("Berapa personel yang diterjunkan Polres Banyuasin?", [], outlet="SULTRAKINI.COM"))
+    assert all(c.outlet == "SULTRAKINI.COM" for c in answer.contexts)
+
+
+def test_language_follows_question_or_toggle():
+    assert ui_language("Otomatis / Auto", "en") == "en"
+    assert ui_language("Indonesia", "en") == "id"
+    passage = Passage("c", "a.txt", 0, "Polres X menerjunkan 616 personel.", title="Judul", url="https://x.id/a")
+    answer = Answer("q", "616 personnel [1]", True, [passage], [passage], "en", highlights=["Polres X menerjunkan 616 personel."])
+    assert "Sources" not in sources_html(answer, "en")  # the panel is cards, the title comes from the label
+    assert "href='https://x.id/a'" in sources_html(answer, "en")
+    assert format_answer(answer, "en") == "616 personnel [[1]](#src-1)"
+    flagged = Answer("q", "620 personel [1]", False, [passage], [passage], "id", "llm", flagged=["number 620 is not in any cited passage"])
+    assert format_answer(flagged, "id").startswith("**Belum terverifikasi**")
+
+
+def test_concurrent_questions_do_not_mix(handlers):
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = {
+        "Berapa personel yang diterjunkan Polres Banyuasin?": "616",
+        "Berapa personel Brimob yang ditambahkan di tingkat PPK di Sumsel?": "4 personel",
+    }
+    jobs = list(questions) * 4
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda q: (q, last(handlers.respond(q, []))), jobs))
+    for q, (history, html, answer, _) in results:
+        assert answer.question == q and history[-2]["content"] == q
+        assert questions[q] in history[-1]["content"] and questions[q] in html
