@@ -288,8 +288,8 @@ def build_app(settings: Settings):
 
         ask_inputs = [question, chatbot, language, engine, top_k, outlet, date_from, date_to]
         ask_outputs = [chatbot, sources, last_answer, question]
-        question.submit(handlers.respond, ask_inputs, ask_outputs, api_name="ask")
-        send.click(handlers.respond, ask_inputs, ask_outputs, api_name=False)
+        submitted = question.submit(handlers.respond, ask_inputs, ask_outputs, api_name="ask")
+        clicked = send.click(handlers.respond, ask_inputs, ask_outputs, api_name=False)
         clear.click(lambda lang: ([], sources_html(None, ui_language(lang)), None), [language], [chatbot, sources, last_answer], api_name=False)
 
         def after_change(message, rows, choices):
@@ -315,12 +315,11 @@ def build_app(settings: Settings):
                 gr.update(label=lb["upload"]), gr.update(label=lb["remove"]), gr.update(value=lb["remove_button"]),
             )  # fmt: skip
 
-        language.change(
-            relabel, [language, last_answer],
-            [header, language, chat_tab, corpus_tab, question, send, clear, sources_title, sources,
-             settings_box, upload, to_remove, remove],
-            api_name=False,
-        )  # fmt: skip
+        relabelled = [header, language, chat_tab, corpus_tab, question, send, clear, sources_title, sources,
+                      settings_box, upload, to_remove, remove]  # fmt: skip
+        language.change(relabel, [language, last_answer], relabelled, api_name=False)
+        for event in (submitted, clicked):  # 'auto': the labels follow the language of the question
+            event.then(relabel, [language, last_answer], relabelled, api_name=False)
     demo.queue(default_concurrency_limit=8)
     return demo
 

@@ -141,6 +141,14 @@ def test_bad_upload_is_rejected(page):
     page.get_by_role("tab", name="Tanya").click()
 
 
+def test_labels_follow_an_english_question(page):
+    ask(page, "How many personnel did Polres Banyuasin deploy?")
+    page.wait_for_function("() => document.querySelector('#chat').innerText.includes('616 personnel')", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#send').innerText.trim() === 'Send'", timeout=30_000)
+    page.get_by_role("radio", name="Indonesia").check()
+    page.wait_for_function("() => document.querySelector('#send').innerText.trim() === 'Kirim'", timeout=30_000)
+
+
 def test_page_makes_no_outside_requests(page):
     outside = [u for u in page.requests_seen if not u.startswith(("http://127.0.0.1", "data:", "blob:", "ws://127.0.0.1"))]
     assert outside == []
