@@ -30,7 +30,7 @@ RANKS = (r"AKBP|AKP|Kombes(?:\s+Pol\.?)?|Kompol|Irjen(?:\s+Pol\.?)?|Brigjen(?:\s
 _PERSON = re.compile(rf"\b(?:{RANKS})\s+(?:\([A-Z]\)\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,3}}")
 _ROLE_NAME = re.compile(
     r"\b(?:Kapolres(?:ta(?:bes)?)?|Kapolda|Kabag\s?Ops|Kabid\s+Humas|Karo\s+Ops|Kasi\s+Humas|Ketua|"
-    r"Komisioner|Dandim|Danrem|Pangdam|Pj\.?\s+Bupati|Penjabat\s+Bupati|Bupati|Wali\s?[Kk]ota)"
+    r"Komisioner|Dandim|Danrem|Pangdam|Pj\.?\s+(?:Bupati|Gubernur|Wali\s?[Kk]ota)|Penjabat\s+(?:\(Pj\)\s+)?(?:Bupati|Gubernur)|Wakil\s+Bupati|Bupati|Wali\s?[Kk]ota)"
     r"(?:\s+[A-Z][\w/.-]*){1,8}"
 )
 UNIT = re.compile(
@@ -94,6 +94,14 @@ def is_personnel_count(count: Count) -> bool:
 
 def find_people(sentence: str) -> list[str]:
     return [m.group(0) for m in _PERSON.finditer(sentence)] + [m.group(0) for m in _ROLE_NAME.finditer(sentence)]
+
+
+_PLAIN_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3}\b")
+
+
+def find_plain_names(sentence: str) -> list[str]:
+    """Two to four capitalised words inside a sentence ('Elen Setiadi'); not the first word."""
+    return [m.group(0) for m in _PLAIN_NAME.finditer(sentence)]
 
 
 def find_units(sentence: str) -> list[str]:

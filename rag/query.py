@@ -50,6 +50,22 @@ _QUALIFIER_TRIGGERS = {
 }
 
 
+_ASKS_ABOUT_ARTICLE = re.compile(
+    r"\b(when was .{0,60}(published|reported)|what date .{0,40}(published|report)|"
+    r"(which|what) (news )?(outlet|media|newspaper|site|website)|"
+    r"kapan .{0,60}(diterbitkan|dimuat|diberitakan)|(media|situs|portal) (berita )?(apa|mana))",
+    re.I,
+)
+
+
+def asks_about_article(text: str) -> str:
+    """'date' or 'outlet' when the question is about the report itself, not its content."""
+    m = _ASKS_ABOUT_ARTICLE.search(text)
+    if not m:
+        return ""
+    return "outlet" if re.search(r"outlet|media|newspaper|site|situs|portal", m.group(0), re.I) else "date"
+
+
 @dataclass
 class Question:
     text: str
@@ -215,6 +231,8 @@ def counted_phrase(text: str) -> str:
 
 def question_type(text: str) -> str:
     t = text.lower()
+    if re.search(r"\b(peringkat|urutan|rangking|ranking) (ke)?berapa|\bwhat rank|\bwhich rank|\bke berapa\b", t):
+        return "open"
     many = bool(re.search(r"\b(berapa|how many|how much|jumlah|number of)\b", t))
     if re.search(r"\b(bandingkan|compare|mana yang lebih|lebih banyak|which .*\b(larger|more|bigger|smaller)|both numbers|each deploy)\b", t):
         return "aggregate"
@@ -242,7 +260,7 @@ def analyze_question(text: str) -> Question:
     language = detect_language(text)
     expansion = translate_terms(text) if language == "en" else []
     terms = analyze(text) + [t for w in expansion for t in analyze(w)]
-    counted = counted_phrase(text).lower()
+    counted = " ".join(counted_phrase(text).lower().split()[:2])  # 'prajurit TNI', 'Brimob personnel'
     qualifiers = [
         cat for cat, triggers in _QUALIFIER_TRIGGERS.items()
         if any(re.search(rf"\b{re.escape(tr)}", counted) for tr in triggers)

@@ -23,10 +23,12 @@ from dataclasses import dataclass, field, replace
 from rag.analyzer import analyze, tokenize
 from rag.chunk import split_sentences
 from rag.facts import (
+    PERSONNEL_UNITS,
     Count,
     find_counts,
     find_dates,
     find_people,
+    find_plain_names,
     find_units,
     has_place,
     is_personnel_count,
@@ -35,6 +37,7 @@ from rag.query import (
     QUALIFIERS,
     Question,
     analyze_question,
+    asks_about_article,
     canonical,
     concept_stems,
     counted_phrase,
@@ -62,11 +65,16 @@ GENERIC_NAME_WORDS = {
     "oktober", "november", "desember", "january", "february", "march", "may", "june", "july",
     "august", "october", "december", "sabtu", "minggu", "senin", "selasa", "rabu", "kamis", "jumat",
 }  # fmt: skip
+_OFFICE_WORDS = {"dinas", "badan", "komisi", "kepolisian", "kesehatan", "jalan", "kecamatan", "desa", "kelurahan",
+                 "provinsi", "jawa", "sumatera", "sulawesi", "kalimantan", "jakarta", "selatan", "utara", "barat",
+                 "timur", "tengah", "tenggara", "pemilihan", "umum", "daerah", "kepala", "serentak", "pilkada",
+                 "operasi", "mantap", "praja", "satuan", "unit", "berita", "pemerintah", "resor", "pasukan"}  # fmt: skip
 _ASKS_UNIT = re.compile(r"\b(unit|satuan|kesatuan|instansi|polres mana|which police|which unit)\b", re.I)
 _ASKS_PERIOD = re.compile(r"\b(how long|berapa lama|period|periode|durasi|duration|sampai kapan|until when)\b", re.I)
 _SPAN = re.compile(r"\b(selama|sepekan|seminggu|\d+\s+(hari|pekan|minggu|bulan))\b|\b(mulai|sejak|dari)\b.{3,40}\b(hingga|sampai|s\.d\.?)\b", re.I)
 OTHER_UNITS = {"tps", "hari", "days", "kecamatan", "desa", "kelurahan", "kabupaten", "kota", "titik",
-               "lokasi", "pos", "lembar", "pemilih", "kendaraan", "ekor", "segmen", "kali", "jam"}  # fmt: skip
+               "lokasi", "pos", "lembar", "pemilih", "kendaraan", "ekor", "segmen", "kali", "jam",
+               "pegawai", "asn", "pasangan", "paslon", "calon", "surat", "suara"}  # fmt: skip
 _CONTINUATION = re.compile(r"^(sisanya|selain itu|sedangkan|adapun|ditambah|kemudian|serta|lalu|rinciannya|terdiri)\b", re.I)
 MAX_QUOTE = 300
 MIN_COVERAGE = 0.5
@@ -170,9 +178,14 @@ class ExtractiveAnswerer:
         if q.qtype == "who":
             people = [f for f in find_people(s) if set(tokenize(f)) - asked - GENERIC_NAME_WORDS]
             units = [f for f in find_units(s) if set(tokenize(f)) - asked - GENERIC_NAME_WORDS]
+            # 'Pj Gubernur Sumsel, Elen Setiadi': a name without a rank counts, but weighs less
+            plain = [f for f in find_plain_names(s) if not set(tokenize(f)) & (asked | GENERIC_NAME_WORDS | _OFFICE_WORDS)]
             wants_unit = bool(_ASKS_UNIT.search(q.text))
-            cand.score += 0.25 if (units if wants_unit else people) else 0.0
-            return bool(people or units)
+            if wants_unit:
+                cand.score += 0.25 if units else 0.0
+            else:
+                cand.score += 0.25 if people else (0.1 if plain else 0.0)
+            return bool(people or units or plain)
         if q.qtype == "when":
             fits = any(d not in q.text for d in find_dates(s))
             cand.score += 0.1 if fits else 0.0
@@ -186,6 +199,11 @@ class ExtractiveAnswerer:
 
     # ---- answering -------------------------------------------------------------------------
     def answer(self, q: Question, passages: list[Passage]) -> Answer:
+        about = asks_about_article(q.text)
+        if about:
+            answer = self._answer_from_metadata(q, passages, about)
+            if answer:
+                return answer
         cands = self.candidates(q, passages)
         chosen: list[Candidate] = []
         parts = split_parts(q.text) if q.qtype == "aggregate" or (q.qtype == "breakdown" and len(q.names) >= 2) else []
@@ -215,6 +233,29 @@ class ExtractiveAnswerer:
             q.text, text, True, citations, passages, q.language, self.name,
             highlights=[c.sentence for c in chosen],
         )  # fmt: skip
+
+    def _answer_from_metadata(self, q: Question, passages: list[Passage], about: str) -> Answer | None:
+        """'When was the report published?', 'Which outlet reported ...?': the article's own
+        metadata answers, citing its first passage."""
+        names = name_stems(q)
+        concepts = q.concepts
+        best, best_cov = None, 0.0
+        for p in passages:
+            art = self.article_terms(p.source) | {canonical(t) for t in analyze(p.title)}
+            if names and not names & art:
+                continue
+            cov = sum(self.weight(c) for c in concepts if hit(c, art)) / (sum(self.weight(c) for c in concepts) or 1.0)
+            if cov > best_cov and (p.date if about == "date" else p.outlet):
+                best, best_cov = p, cov
+        if best is None or best_cov < MIN_COVERAGE:
+            return None
+        if about == "date":
+            value = human_date(best.date, q.language)
+            text = f"{value} [1]" if q.language == "id" else f"Published {value} [1]"
+        else:
+            place = f" ({best.place})" if best.place else ""
+            text = f"{best.outlet}{place} [1]"
+        return Answer(q.text, text, True, [best], passages, q.language, self.name, highlights=[])
 
     @staticmethod
     def _body_instead_of_headline(chosen: Candidate, cands: list[Candidate]) -> Candidate:
@@ -321,6 +362,21 @@ def split_parts(question: str) -> list[str]:
     return [left, right] if len(left.split()) >= 3 and len(right.split()) >= 3 else []
 
 
+MONTH_NAMES = {
+    "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+}  # fmt: skip
+
+
+def human_date(iso: str, language: str) -> str:
+    """'2024-11-22' -> '22 November 2024'; '2024-08' -> 'Agustus 2024'."""
+    parts = iso.split("-")
+    if len(parts) < 2:
+        return iso
+    month = MONTH_NAMES["en" if language == "en" else "id"][int(parts[1]) - 1]
+    return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
+
+
 def name_stems(q: Question) -> set[str]:
     """Canonical stems of the distinctive words of the names in the question."""
     stems: set[str] = set()
@@ -360,9 +416,15 @@ def count_fits(q: Question, count: Count, siblings: list[Count] = (), context: s
         return count.unit in ("lembar", "surat")
     # What is counted: a known non-personnel unit ('how many days', 'berapa kecamatan') must be the
     # number's unit; anything else ('berapa personel', 'how many came') asks for people.
-    wanted = {w2 for w in focus_words[:2] for w2 in [w, *lexicon().get(w, [])]} & OTHER_UNITS
-    if wanted:
-        return count.unit in wanted or bool(wanted & set(tokenize(count.after)))
+    wanted = set()
+    for i in range(min(2, len(focus_words))):
+        for w in (focus_words[i], " ".join(focus_words[i : i + 2])):
+            wanted |= {x for alt in [w, *lexicon().get(w, [])] for x in tokenize(alt)}
+    wanted -= PERSONNEL_UNITS | {"police", "policemen", "personnel", "officers"}
+    if count.unit in wanted:
+        return True  # the number counts exactly what was asked ('180.751 pegawai', '16 kecamatan')
+    if wanted & OTHER_UNITS:
+        return False
     return is_personnel_count(count)
 
 
