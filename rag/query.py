@@ -214,7 +214,7 @@ def counted_phrase(text: str) -> str:
     """The noun phrase a 'how many' question counts: 'Berapa prajurit TNI yang ...' -> 'prajurit TNI'."""
     m = re.search(
         r"\b(?:berapa(?:\s+(?:jumlah|banyak|besar|total))?|how many|how much|jumlah|number of)\s+"
-        r"(.{1,60}?)(?=\s+(?:yang|did|do|does|were|was|are|is|had|have|has|will|would|could|"
+        r"(.+?)(?=\s+(?:yang|did|do|does|were|was|are|is|had|have|has|will|would|could|"
         r"dari|di|untuk|dalam|pada|saat|ketika)\b|[?,]|$)",
         text,
         re.I,

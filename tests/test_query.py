@@ -40,3 +40,9 @@ def test_names():
     q = analyze_question("Berapa personel BKO yang dikirim Polda Sumsel ke Polrestabes Palembang?")
     assert "Polrestabes Palembang" in q.names and "Polda Sumsel" in q.names
     assert detect_language("Polres mana saja yang mendapat tambahan personel?") == "id"
+
+
+def test_counted_phrase_of_a_long_question():
+    q = "Di berapa kecamatan Polres Ogan Ilir memastikan kesiapan personel mengamankan Pilkada serentak tahun ini?"
+    assert counted_phrase(q) == "kecamatan Polres Ogan Ilir"
+    assert counted_phrase("How many civil servants took part in the ASN neutrality declaration?") == "civil servants took part"
