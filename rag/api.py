@@ -62,7 +62,7 @@ class Pipeline:
             embeddings = get_embeddings(self.settings.embedding_model, self.settings.embedding_batch_size)
             store = open_vector_store(self.settings, self.index_dir, embeddings)
             s = self.settings
-            self.retriever = HybridRetriever(snapshot, store, embeddings, s.dense_k, s.bm25_k, s.rrf_k)
+            self.retriever = HybridRetriever(snapshot, store, embeddings, s.dense_k, s.bm25_k, s.rrf_k, s.dense_weight)
             texts = _article_texts(snapshot)
             extractive = ExtractiveAnswerer(snapshot.document_frequency(), len(snapshot.chunks), lambda src: texts.get(src, ""))
             if s.answer_engine == "llm":

@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--qa", type=Path, required=True, help="questions, one JSON object a line")
     p.add_argument("--corpus", type=Path, action="append", help="corpus folder (repeatable; default: corpus)")
     p.add_argument("--index", type=Path, help="use this existing index instead of a temporary one")
-    p.add_argument("--out", type=Path, help="folder for report.json and report.md")
+    p.add_argument("--out", type=Path, help="folder for report.json, report.md and report.png")
+    p.add_argument("--no-baselines", action="store_true", help="score our system only")
     return parser
 
 
@@ -105,13 +106,11 @@ def main(argv: list[str] | None = None) -> int:
 def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from rag.evaluate import evaluate
 
-    report = evaluate(args.qa, args.corpus or [settings.corpus_dir], args.index)
-    summary = report.summary()
-    print(json.dumps(summary, indent=2))
+    report = evaluate(args.qa, args.corpus or [settings.corpus_dir], args.index, baselines=not args.no_baselines)
+    print(json.dumps(report.to_json()["systems"], indent=2))
     if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "report.json").write_text(json.dumps({"summary": summary, "results": report.results}, ensure_ascii=False, indent=1))
-        (args.out / "report.md").write_text(report.to_markdown())
+        report.save(args.out)
+        print(f"report written to {args.out}/report.md, report.json, report.png")
     return 0
 
 

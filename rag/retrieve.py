@@ -15,12 +15,13 @@ from rag.types import Passage
 log = logging.getLogger(__name__)
 
 
-def rrf(rankings: list[list[str]], k: int = 60) -> list[tuple[str, float]]:
-    """Reciprocal rank fusion of several ranked id lists, best first."""
+def rrf(rankings: list[list[str]], k: int = 60, weights: list[float] | None = None) -> list[tuple[str, float]]:
+    """Weighted reciprocal rank fusion of several ranked id lists, best first."""
+    weights = weights or [1.0] * len(rankings)
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights, strict=True):
         for rank, item in enumerate(ranking):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank + 1)
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank + 1)
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
@@ -34,11 +35,15 @@ class HybridRetriever:
     """Dense + BM25 over one snapshot. Vectors not in the snapshot (left by an interrupted ingest)
     are ignored."""
 
-    def __init__(self, snapshot: Snapshot, store, embeddings, dense_k: int = 20, bm25_k: int = 20, rrf_k: int = 60):
+    def __init__(
+        self, snapshot: Snapshot, store, embeddings, dense_k: int = 20, bm25_k: int = 20, rrf_k: int = 60,
+        dense_weight: float = 1.0,
+    ):  # fmt: skip
         self.snapshot = snapshot
         self.store = store
         self.embeddings = embeddings
         self.dense_k, self.bm25_k, self.rrf_k = dense_k, bm25_k, rrf_k
+        self.dense_weight = dense_weight
 
     def _allowed(self, chunk_id: str, sources: set[str] | None) -> bool:
         chunk = self.snapshot.chunks.get(chunk_id)
@@ -75,5 +80,7 @@ class HybridRetriever:
 
     def retrieve(self, question: Question, k: int, sources: set[str] | None = None) -> list[Passage]:
         """The ``k`` best passages; ``sources`` restricts them to those articles (filters)."""
-        fused = rrf([self.dense(question, sources), self.keyword(question, sources)], self.rrf_k)
+        fused = rrf(
+            [self.keyword(question, sources), self.dense(question, sources)], self.rrf_k, [1.0, self.dense_weight]
+        )
         return [Passage.from_chunk(self.snapshot.chunks[i], score) for i, score in fused[:k]]

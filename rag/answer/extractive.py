@@ -404,7 +404,8 @@ def count_fits(q: Question, count: Count, siblings: list[Count] = (), context: s
         if owns(count, words):
             continue
         nearby = any(re.search(rf"\b{re.escape(w)}", context.lower()) for w in words)
-        if not nearby or any(owns(c, words) for c in siblings if c is not count):
+        joint = re.search(r"\bgabungan\b", f"{count.before} {count.after} {context}", re.I)  # a mixed total
+        if not nearby or joint or any(owns(c, words) for c in siblings if c is not count):
             return False
     focus = counted_phrase(q.text).lower()
     focus_words = tokenize(focus)
