@@ -157,7 +157,7 @@ class Report:
         ax.set_xticks([j + width * (len(systems) - 1) / 2 for j in range(len(metrics))], metrics)
         ax.set_ylim(0, 1.1)
         ax.set_title("Answer and retrieval quality, same questions and corpus")
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(systems), frameon=False)
         fig.tight_layout()
         fig.savefig(path, dpi=110)
         plt.close(fig)
