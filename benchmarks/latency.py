@@ -11,13 +11,14 @@ ours/baseline, because absolute times on these shared machines are noisy.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import shutil
 import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from common import write_result
 
 from rag.api import Pipeline
 from rag.evaluate import load_questions
@@ -79,10 +80,7 @@ def main() -> None:
     }  # fmt: skip
     result["ratio_ask_to_bm25_p50"] = round(result["ask"]["p50_ms"] / result["bm25_only"]["p50_ms"], 1)
     result["ratio_ask_to_dense_p50"] = round(result["ask"]["p50_ms"] / result["dense_only"]["p50_ms"], 2)
-    print(json.dumps(result, indent=2))
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=2) + "\n")
+    write_result(result, args.out)
     shutil.rmtree(work, ignore_errors=True)
 
 

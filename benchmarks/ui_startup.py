@@ -9,9 +9,7 @@ Gradio app: what any Gradio UI pays (importing gradio, starting the server).
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,14 +17,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from common import free_port, write_result
+
 ROOT = Path(__file__).resolve().parent.parent
 BARE = "import gradio as gr, sys; gr.Interface(lambda s: s, 'text', 'text').launch(server_port=int(sys.argv[1]), quiet=True)"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def time_until_up(cmd: list[str], port: int, cwd: Path) -> float:
@@ -68,10 +62,7 @@ def main() -> None:
         "ratio_app_to_bare": round(min(ours) / min(bare), 2),
         "all_app_s": [round(x, 2) for x in ours], "all_bare_s": [round(x, 2) for x in bare],
     }  # fmt: skip
-    print(json.dumps(result, indent=2))
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=2) + "\n")
+    write_result(result, args.out)
     shutil.rmtree(work, ignore_errors=True)
 
 

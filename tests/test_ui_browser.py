@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, free_port
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -24,12 +23,6 @@ NEW_ARTICLE = (
     "CIANJUR – Polres Cianjur mengerahkan 777 personel untuk mengamankan Pilkada 2024 di Kabupaten "
     "Cianjur, Senin (25/11/2024). Kapolres Cianjur AKBP Rohman Yonky Dilatha memimpin apel.\n"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
