@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.answer.extractive import NOT_FOUND, ExtractiveAnswerer
+from rag.answer.extractive import ExtractiveAnswerer
+from rag.answer.wording import NOT_FOUND
 from rag.embed import get_embeddings
 from rag.index import Snapshot, current_name, load_snapshot, read_files
 from rag.ingestion import ProgressCallback, run_ingest

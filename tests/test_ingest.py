@@ -98,3 +98,34 @@ def test_interrupted_ingest_keeps_previous_index(seed_corpus, tmp_path, monkeypa
 def test_missing_corpus_folder(tmp_path):
     with pytest.raises(FileNotFoundError):
         ingest(tmp_path / "nope", tmp_path / "index", progress=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill_after", [1.5, 4.0, 7.0])
+def test_killed_ingest_leaves_a_usable_index(seed_corpus, tmp_path, kill_after):
+    """SIGKILL at an arbitrary moment (loading, embedding, writing): the last complete snapshot
+    stays live and answers, and the next ingest finishes the job."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    index = tmp_path / "index"
+    ingest(seed_corpus, index, progress=False)
+    before = set(load_snapshot(index).files)
+    for i in range(60):  # enough new text that embedding takes several seconds
+        (seed_corpus / f"extra{i:02d}.txt").write_text(NEW_ARTICLE.replace("Cianjur", f"Kota{i:02d}") * 3)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag", "ingest", "--no-progress", "--corpus", str(seed_corpus), "--index", str(index)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    time.sleep(kill_after)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    after = set(load_snapshot(index).files)  # loads completely: never half-written
+    assert after in (before, {p.name for p in seed_corpus.iterdir()})
+    answer = ask("Berapa personel yang diterjunkan Polres Banyuasin?", index_dir=index)
+    assert "616" in answer.text
+    report = ingest(seed_corpus, index, progress=False)
+    assert len(report.added) + len(report.unchanged) == 65
+    assert "777" in ask("Berapa personel yang dikerahkan Polres Kota07?", index_dir=index).text

@@ -21,9 +21,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from rag.analyzer import analyze, tokenize
+from rag.answer.matching import (
+    ASKS_PERIOD,
+    ASKS_UNIT,
+    CONTINUATION,
+    GENERIC_NAME_WORDS,
+    OFFICE_WORDS,
+    SPAN,
+    count_fits,
+    count_relevance,
+    name_in_text,
+    name_stems,
+    split_parts,
+)
+from rag.answer.wording import MAX_QUOTE, NOT_FOUND, UNIT_EN, human_date, trim_quote
 from rag.chunk import split_sentences
 from rag.facts import (
-    PERSONNEL_UNITS,
     Count,
     find_counts,
     find_dates,
@@ -31,52 +44,18 @@ from rag.facts import (
     find_plain_names,
     find_units,
     has_place,
-    is_personnel_count,
 )
 from rag.query import (
-    QUALIFIERS,
     Question,
     analyze_question,
     asks_about_article,
     canonical,
     concept_stems,
-    counted_phrase,
     hit,
-    lexicon,
     question_concepts,
 )
 from rag.types import Answer, Passage
 
-NOT_FOUND = {
-    "id": "Informasi tersebut tidak ditemukan dalam korpus.",
-    "en": "The corpus does not contain this information.",
-}
-UNIT_EN = {"personel": "personnel", "personil": "personnel", "anggota": "members",
-           "petugas": "officers", "orang": "people", "prajurit": "soldiers", "aparat": "officers",
-           "pasukan": "troops", "tps": "polling stations (TPS)", "pemilih": "voters",
-           "lembar": "sheets", "kecamatan": "sub-districts", "hari": "days"}  # fmt: skip
-GENERIC_NAME_WORDS = {
-    "polres", "polresta", "polrestabes", "polda", "polsek", "kapolres", "kapolresta", "kapolda",
-    "mapolres", "mapolda", "mako", "metro", "kabupaten", "kota", "kecamatan", "provinsi", "pilkada",
-    "pilgub", "pilbup", "pilwakot", "pemilu", "kpu", "bawaslu", "kantor", "gedung", "operasi",
-    "serentak", "tni", "polri", "brimob", "linmas", "bko", "satuan", "the", "of", "and", "dan",
-    "regency", "city", "province", "police", "island", "pulau", "wilayah", "daerah", "dki",
-    "januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
-    "oktober", "november", "desember", "january", "february", "march", "may", "june", "july",
-    "august", "october", "december", "sabtu", "minggu", "senin", "selasa", "rabu", "kamis", "jumat",
-}  # fmt: skip
-_OFFICE_WORDS = {"dinas", "badan", "komisi", "kepolisian", "kesehatan", "jalan", "kecamatan", "desa", "kelurahan",
-                 "provinsi", "jawa", "sumatera", "sulawesi", "kalimantan", "jakarta", "selatan", "utara", "barat",
-                 "timur", "tengah", "tenggara", "pemilihan", "umum", "daerah", "kepala", "serentak", "pilkada",
-                 "operasi", "mantap", "praja", "satuan", "unit", "berita", "pemerintah", "resor", "pasukan"}  # fmt: skip
-_ASKS_UNIT = re.compile(r"\b(unit|satuan|kesatuan|instansi|polres mana|which police|which unit)\b", re.I)
-_ASKS_PERIOD = re.compile(r"\b(how long|berapa lama|period|periode|durasi|duration|sampai kapan|until when)\b", re.I)
-_SPAN = re.compile(r"\b(selama|sepekan|seminggu|\d+\s+(hari|pekan|minggu|bulan))\b|\b(mulai|sejak|dari)\b.{3,40}\b(hingga|sampai|s\.d\.?)\b", re.I)
-OTHER_UNITS = {"tps", "hari", "days", "kecamatan", "desa", "kelurahan", "kabupaten", "kota", "titik",
-               "lokasi", "pos", "lembar", "pemilih", "kendaraan", "ekor", "segmen", "kali", "jam",
-               "pegawai", "asn", "pasangan", "paslon", "calon", "surat", "suara"}  # fmt: skip
-_CONTINUATION = re.compile(r"^(sisanya|selain itu|sedangkan|adapun|ditambah|kemudian|serta|lalu|rinciannya|terdiri)\b", re.I)
-MAX_QUOTE = 300
 MIN_COVERAGE = 0.5
 
 
@@ -179,8 +158,8 @@ class ExtractiveAnswerer:
             people = [f for f in find_people(s) if set(tokenize(f)) - asked - GENERIC_NAME_WORDS]
             units = [f for f in find_units(s) if set(tokenize(f)) - asked - GENERIC_NAME_WORDS]
             # 'Pj Gubernur Sumsel, Elen Setiadi': a name without a rank counts, but weighs less
-            plain = [f for f in find_plain_names(s) if not set(tokenize(f)) & (asked | GENERIC_NAME_WORDS | _OFFICE_WORDS)]
-            wants_unit = bool(_ASKS_UNIT.search(q.text))
+            plain = [f for f in find_plain_names(s) if not set(tokenize(f)) & (asked | GENERIC_NAME_WORDS | OFFICE_WORDS)]
+            wants_unit = bool(ASKS_UNIT.search(q.text))
             if wants_unit:
                 cand.score += 0.25 if units else 0.0
             else:
@@ -189,8 +168,8 @@ class ExtractiveAnswerer:
         if q.qtype == "when":
             fits = any(d not in q.text for d in find_dates(s))
             cand.score += 0.1 if fits else 0.0
-            if _ASKS_PERIOD.search(q.text):  # 'how long', 'over what period': a span or duration
-                cand.score += 0.2 if _SPAN.search(s) else 0.0
+            if ASKS_PERIOD.search(q.text):  # 'how long', 'over what period': a span or duration
+                cand.score += 0.2 if SPAN.search(s) else 0.0
             return fits
         if q.qtype == "where":
             new_names = [w for w in re.findall(r"\b[A-Z][\w-]+", s[1:]) if w.lower() not in asked]
@@ -209,9 +188,7 @@ class ExtractiveAnswerer:
         parts = split_parts(q.text) if q.qtype == "aggregate" or (q.qtype == "breakdown" and len(q.names) >= 2) else []
         if parts:
             chosen = self._answer_parts(q, parts, passages)
-        if chosen:
-            pass
-        elif cands and cands[0].coverage >= MIN_COVERAGE:
+        if not chosen and cands and cands[0].coverage >= MIN_COVERAGE:
             chosen = [cands[0]]
             extra = self._second(q, chosen[0], cands)
             if extra:
@@ -304,7 +281,7 @@ class ExtractiveAnswerer:
         if not multi:
             return None
         for c in cands:  # the sentence right after, continuing a breakdown ("Sisanya, 100 ...")
-            if c.passage.id == first.passage.id and c.position == first.position + 1 and c.counts and _CONTINUATION.match(c.sentence):
+            if c.passage.id == first.passage.id and c.position == first.position + 1 and c.counts and CONTINUATION.match(c.sentence):
                 return c
         uncovered = [con for con in q.concepts if not hit(con, first.terms)]
         if not uncovered:
@@ -336,134 +313,9 @@ class ExtractiveAnswerer:
         lead = ""
         first = chosen[0]
         if q.qtype == "count" and first.counts:
-            best = max(first.counts, key=lambda c: _count_relevance(q, c))
+            best = max(first.counts, key=lambda c: count_relevance(q, c))
             unit = best.unit if q.language == "id" else UNIT_EN.get(best.unit, best.unit)
             lead = f"{best.number} {unit}: "
         elif q.language == "en":
             lead = "According to the source: "
         return lead + body
-
-
-_PART_SPLIT = re.compile(
-    r"\s*(?:[,;:]\s*)?\b(?:dan berapa|and how many|atau|or|dengan saat|dengan|and the number of|and)\b\s*", re.I
-)
-
-
-def split_parts(question: str) -> list[str]:
-    """Two halves of a comparison or a two-part question, split at the conjunction nearest the
-    middle; [] when the question has no such conjunction."""
-    body = re.sub(r"\s*(give both numbers|sebutkan keduanya)\.?\s*$", "", question, flags=re.I)
-    splits = [m for m in _PART_SPLIT.finditer(body) if 15 < m.start() < len(body) - 15]
-    if not splits:
-        return []
-    middle = len(body) / 2
-    m = min(splits, key=lambda m: abs(m.start() - middle))
-    left, right = body[: m.start()].strip(), body[m.end() :].strip()
-    return [left, right] if len(left.split()) >= 3 and len(right.split()) >= 3 else []
-
-
-MONTH_NAMES = {
-    "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
-}  # fmt: skip
-
-
-def human_date(iso: str, language: str) -> str:
-    """'2024-11-22' -> '22 November 2024'; '2024-08' -> 'Agustus 2024'."""
-    parts = iso.split("-")
-    if len(parts) < 2:
-        return iso
-    month = MONTH_NAMES["en" if language == "en" else "id"][int(parts[1]) - 1]
-    return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
-
-
-def name_stems(q: Question) -> set[str]:
-    """Canonical stems of the distinctive words of the names in the question."""
-    stems: set[str] = set()
-    for name in q.names:
-        for variant in [name] + lexicon().get(name.lower(), []):
-            for w in tokenize(variant):
-                if w not in GENERIC_NAME_WORDS and not w.isdigit():
-                    stems |= {canonical(t) for t in analyze(w)}
-    return stems
-
-
-def count_fits(q: Question, count: Count, siblings: list[Count] = (), context: str = "") -> bool:
-    """Does this number count what the question asks about? A category the question names (TNI,
-    Brimob...) must be in the count's own phrase, or, when no other count in the sentence owns
-    it, in the sentence or the one before ('bantuan BKO ... berupa 100 personel Brimob')."""
-
-    def owns(c: Count, words: tuple[str, ...]) -> bool:
-        window = f"{c.before} {c.number} {c.after}".lower()
-        return any(re.search(rf"\b{re.escape(w)}", window) for w in words)
-
-    for cat in q.qualifiers:
-        if cat in ("tps", "pemilih", "surat suara"):
-            continue
-        words = QUALIFIERS[cat]
-        if owns(count, words):
-            continue
-        nearby = any(re.search(rf"\b{re.escape(w)}", context.lower()) for w in words)
-        joint = re.search(r"\bgabungan\b", f"{count.before} {count.after} {context}", re.I)  # a mixed total
-        if not nearby or joint or any(owns(c, words) for c in siblings if c is not count):
-            return False
-    focus = counted_phrase(q.text).lower()
-    focus_words = tokenize(focus)
-    if "tps" in q.qualifiers or "polling" in focus:
-        return count.unit == "tps"
-    if "pemilih" in q.qualifiers:
-        return count.unit in ("pemilih", "orang", "juta")
-    if "surat suara" in q.qualifiers:
-        return count.unit in ("lembar", "surat")
-    # What is counted: a known non-personnel unit ('how many days', 'berapa kecamatan') must be the
-    # number's unit; anything else ('berapa personel', 'how many came') asks for people.
-    wanted = set()
-    for i in range(min(2, len(focus_words))):
-        for w in (focus_words[i], " ".join(focus_words[i : i + 2])):
-            wanted |= {x for alt in [w, *lexicon().get(w, [])] for x in tokenize(alt)}
-    wanted -= PERSONNEL_UNITS | {"police", "policemen", "personnel", "officers"}
-    if count.unit in wanted:
-        return True  # the number counts exactly what was asked ('180.751 pegawai', '16 kecamatan')
-    if wanted & OTHER_UNITS:
-        return False
-    return is_personnel_count(count)
-
-
-def _count_relevance(q: Question, count: Count) -> float:
-    window = {canonical(t) for t in analyze(f"{count.before} {count.after}")}
-    return sum(1 for c in q.concepts if hit(c, window)) + 0.001 * len(count.number)
-
-
-def name_in_text(name: str, text_lower: str) -> bool:
-    """A question's name occurs in the text: unit names as a phrase ('Polres Muna'), other names
-    by their distinctive words (English region names through the lexicon)."""
-    variants = [name.lower()] + lexicon().get(name.lower(), [])
-    unit = re.match(r"(?:ka|ma|mako\s+)?(polres(?:ta(?:bes)?)?|polda|polsek|kodim)\s+(?:metro\s+)?(.+)", name.lower())
-    if unit:
-        place = re.escape(unit.group(2))
-        return bool(re.search(rf"{unit.group(1)}\s+(?:metro\s+)?{place}\b", text_lower))
-    for v in variants:
-        words = [w for w in tokenize(v) if w not in GENERIC_NAME_WORDS and not w.isdigit()]
-        if not words or all(re.search(rf"\b{re.escape(w)}", text_lower) for w in words):
-            return True
-    return False
-
-
-def trim_quote(sentence: str, counts: list[Count], limit: int) -> str:
-    """The sentence, or the part of it around its counts when it is too long."""
-    if len(sentence) <= limit:
-        return sentence
-    if counts:
-        start, end = counts[0].start, counts[-1].end
-    else:
-        start, end = 0, min(len(sentence), limit)
-    left = max(0, min(start - limit // 3, len(sentence) - limit))
-    right = min(len(sentence), max(end + 40, left + limit))
-    if right - left > limit:
-        right = left + limit
-    piece = sentence[left:right]
-    if left > 0:
-        piece = "…" + piece[piece.find(" ") + 1 :] if " " in piece else "…" + piece
-    if right < len(sentence):
-        piece = piece[: piece.rfind(" ")] + "…" if " " in piece else piece + "…"
-    return piece

@@ -1,6 +1,6 @@
 from collections import Counter
 
-from rag.answer.extractive import ExtractiveAnswerer, name_in_text, trim_quote
+from rag.answer.extractive import ExtractiveAnswerer
 from rag.query import analyze_question
 from rag.types import Passage
 
@@ -31,17 +31,3 @@ def test_category_not_reported_is_declined():
 def test_unknown_unit_is_declined():
     answer = engine().answer(analyze_question("Berapa personel yang dikerahkan Polres Garut?"), [P])
     assert not answer.answerable
-
-
-def test_name_matching():
-    text = "kapolres metro jakarta timur dan polres jaksel"
-    assert name_in_text("Polres Jakarta Timur", text)
-    assert not name_in_text("Polrestabes Palembang", "polda sumsel di palembang")
-    assert name_in_text("South Jakarta", "wilayah jakarta selatan")
-
-
-def test_trim_quote_keeps_the_number():
-    long = "Kata " * 80 + "sebanyak 616 personel diterjunkan " + "lagi " * 80
-    counts = __import__("rag.facts", fromlist=["find_counts"]).find_counts(long)
-    piece = trim_quote(long, counts, 120)
-    assert "616 personel" in piece and len(piece) <= 122
