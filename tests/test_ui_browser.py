@@ -116,6 +116,7 @@ def test_upload_then_answerable(page):
         "() => document.querySelector('#corpus-status').innerText.includes('cianjur.txt')", timeout=120_000
     )
     page.wait_for_function("() => document.querySelector('#articles').innerText.includes('cianjur.txt')")
+    page.wait_for_timeout(1500)  # let the loading overlay fade before the screenshot
     page.screenshot(path=str(ARTIFACTS / "corpus.png"), full_page=True)
     page.get_by_role("tab", name="Tanya").click()
     ask(page, "Berapa personel yang dikerahkan Polres Cianjur?")
