@@ -15,15 +15,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.answer.extractive import ExtractiveAnswerer
-from rag.answer.wording import NOT_FOUND
 from rag.embed import get_embeddings
 from rag.index import Snapshot, current_name, load_snapshot, read_files
 from rag.ingestion import ProgressCallback, run_ingest
-from rag.query import analyze_question, detect_language
+from rag.query import Question, analyze_question, detect_language
+from rag.reader.compose import NOT_FOUND
+from rag.reader.engine import Reader
 from rag.retrieve import HybridRetriever
 from rag.settings import Settings
-from rag.types import Answer, IngestReport
+from rag.types import Answer, IngestReport, Passage
 from rag.vectors import open_vector_store
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class Pipeline:
             s = self.settings
             self.retriever = HybridRetriever(snapshot, store, embeddings, s.dense_k, s.bm25_k, s.rrf_k, s.dense_weight)
             texts = _article_texts(snapshot)
-            extractive = ExtractiveAnswerer(snapshot.document_frequency(), len(snapshot.chunks), lambda src: texts.get(src, ""))
+            extractive = Reader(snapshot.document_frequency(), len(snapshot.chunks), lambda src: texts.get(src, ""))
             if s.answer_engine == "llm":
                 from rag.answer.llm import LLMAnswerer
 
@@ -79,15 +79,20 @@ class Pipeline:
         question = validate_question(question, self.settings.max_question_chars)
         self._ensure_loaded()
         q = analyze_question(question)
+        contexts, passages = self.passages(q, top_k, filters)
+        if not contexts:
+            return Answer(question, NOT_FOUND[q.language], False, [], [], q.language, self.engine.name)
+        answer = self.engine.answer(q, passages)
+        answer.contexts = contexts + [c for c in answer.citations if c not in contexts]
+        return answer
+
+    def passages(self, q: Question, top_k: int | None = None, filters: Filters | None = None) -> tuple[list[Passage], list[Passage]]:
+        """(the ``top_k`` best passages, every passage of their articles for the reader)."""
+        self._ensure_loaded()
         k = max(top_k or self.settings.top_k, 1)
         sources = filters.sources(self.snapshot) if filters and filters.active else None
         pool = self.retriever.retrieve(q, max(k, self.settings.dense_k), sources)  # one retrieval serves both
-        contexts = pool[:k]
-        if not contexts:
-            return Answer(question, NOT_FOUND[q.language], False, [], [], q.language, self.engine.name)
-        answer = self.engine.answer(q, self.retriever.article_passages(pool, self.settings.answer_articles))
-        answer.contexts = contexts + [c for c in answer.citations if c not in contexts]
-        return answer
+        return pool[:k], self.retriever.article_passages(pool, self.settings.answer_articles)
 
 
     def articles(self) -> list[dict]:

@@ -49,6 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", type=Path, help="use this existing index instead of a temporary one")
     p.add_argument("--out", type=Path, help="folder for report.json, report.md and report.png")
     p.add_argument("--no-baselines", action="store_true", help="score our system only")
+
+    p = sub.add_parser("train", help="fit the reader (question types, candidate scorer, threshold)",
+                       description="Ingest the corpora (or use --index), build candidate features for every "
+                       "question of the JSONL sets, fit the question-type classifier and the candidate scorer "
+                       "with cross-validation grouped by article, choose the abstention threshold on the "
+                       "held-out predictions, and write the weights (rag/reader/*.json, or --out).")  # fmt: skip
+    p.add_argument("--qa", type=Path, action="append", required=True, help="labelled questions (repeatable)")
+    p.add_argument("--corpus", type=Path, action="append", help="corpus folder (repeatable; default: corpus)")
+    p.add_argument("--index", type=Path, help="use this existing index instead of a temporary one")
+    p.add_argument("--out", type=Path, help="write the weights here instead of rag/reader/")
     return parser
 
 
@@ -67,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     settings = Settings.from_env(
         corpus_dir=getattr(args, "corpus", None) if args.command == "ingest" else None,
-        index_dir=None if args.command == "eval" else args.index,
+        index_dir=None if args.command in ("eval", "train") else args.index,
         chroma_url=getattr(args, "chroma_url", None),
         top_k=getattr(args, "top_k", None),
         answer_engine=getattr(args, "engine", None),
@@ -79,6 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "eval":
             return _evaluate(args, settings)
+        if args.command == "train":
+            from rag.reader.train import train
+
+            print(json.dumps(train(args.qa, args.corpus or [settings.corpus_dir], args.index, args.out), indent=2))
+            return 0
         if args.command == "ingest":
             report = ingest(settings=settings, progress=not args.no_progress)
             print(report.summary())

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+from rag.knowledge.categories import categories_in, noun_class
 from rag.metadata import MONTHS
 
 PERSONNEL_UNITS = {"personel", "personil", "anggota", "petugas", "orang", "prajurit", "aparat",
@@ -42,10 +45,19 @@ _DATE = re.compile(
     rf"\b(?:{_MONTH_RE})\s+\d{{4}}\b|\b\d+\s+hari\b|\bH-\d+\b|\bpukul\s+\d",
     re.I,
 )
-_PLACE = re.compile(
-    r"\b(?:di|ke|menuju)\s+(?:[a-z]+\s+){0,2}[A-Z][\w-]+|\b(?:Kecamatan|Kelurahan|Desa|Jalan|Jl\.|"
-    r"Stadion|Gedung|Lapangan|Aula|Kantor|Pendopo\w*|Hotel|Mapolres|Mapolda|Mako|Pulau|Kabupaten|Kota)\s+[A-Z]"
-)
+
+
+@lru_cache(maxsize=1)
+def _venue_pattern() -> re.Pattern:
+    """A head noun of ``knowledge/data/venues.tsv`` followed by a capitalised name."""
+    path = Path(__file__).resolve().parent / "knowledge" / "data" / "venues.tsv"
+    heads = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            heads += [h.strip() for h in line.split("\t")[1].split("|") if h.strip()]
+    alternatives = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
+    name = r"(?:[A-Z0-9][\w.'/-]*)"
+    return re.compile(rf"\b(?:{alternatives})\w*(?:\s+(?:{name}|di|dan|de|van|bin)){{0,6}}?\s+{name}(?:\s+{name})*")
 
 
 @dataclass
@@ -56,6 +68,22 @@ class Count:
     end: int
     before: str  # a few words before the number
     after: str  # a few words after it
+
+    @property
+    def phrase(self) -> str:
+        """The count's own phrase: 'personel Brimob Polda' in '..., 100 personel Brimob Polda, ...'."""
+        return f"{self.before} {self.number} {self.after}".strip()
+
+    @property
+    def noun_class(self) -> str:
+        """What is counted ('personnel', 'tps', 'voters', ...): the noun after the number, or
+        the one before it ('personel sebanyak 300')."""
+        return noun_class(self.after) or noun_class(" ".join(self.before.split()[-2:]))
+
+    @property
+    def categories(self) -> list[str]:
+        """Whose people these are, from the count's own phrase ('brimob', 'tni', 'bko', ...)."""
+        return categories_in(self.phrase)
 
 
 def find_counts(sentence: str) -> list[Count]:
@@ -116,5 +144,10 @@ def has_date(sentence: str) -> bool:
     return bool(_DATE.search(sentence))
 
 
+def find_places(sentence: str) -> list[str]:
+    """Places and venues named in a sentence: 'Lapangan Apel Mapolda Jawa Timur', 'Desa Munse'."""
+    return [m.group(0).rstrip(".,") for m in _venue_pattern().finditer(sentence)]
+
+
 def has_place(sentence: str) -> bool:
-    return bool(_PLACE.search(sentence))
+    return bool(find_places(sentence))

@@ -14,6 +14,7 @@ from functools import lru_cache
 from importlib import resources
 
 from rag.analyzer import analyze, stem, tokenize
+from rag.knowledge.categories import categories_in, noun_class
 
 _EN_MARKERS = {"the", "how", "many", "what", "which", "who", "where", "when", "did", "does", "do",
                "is", "are", "was", "were", "of", "in", "to", "for", "and", "from", "at", "by",
@@ -76,6 +77,8 @@ class Question:
     expansion: list[str] = field(default_factory=list)  # Indonesian words added for English text
     names: list[str] = field(default_factory=list)  # proper names and unit names as written
     qualifiers: list[str] = field(default_factory=list)  # categories a count must belong to
+    counted_class: str = ""  # what a 'how many' question counts: personnel, tps, voters, ...
+    categories: list[str] = field(default_factory=list)  # whose people: tni, brimob, bko, linmas ...
 
     @property
     def search_text(self) -> str:
@@ -274,4 +277,15 @@ def analyze_question(text: str) -> Question:
         expansion=expansion,
         names=question_names(text),
         qualifiers=qualifiers,
+        counted_class=noun_class(counted_phrase(text)),
+        categories=asked_categories(counted_phrase(text)),
     )
+
+
+def asked_categories(counted: str) -> list[str]:
+    """Categories named in the counted phrase; a unit name there ('personel Polres Muna') says
+    whose count it is, not a category, so 'polri' needs the word itself."""
+    cats = categories_in(counted)
+    if "polri" in cats and not re.search(r"\b(polri|polisi|police|kepolisian)\b", counted, re.I):
+        cats.remove("polri")
+    return cats
