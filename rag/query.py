@@ -22,61 +22,17 @@ _EN_MARKERS = {"the", "how", "many", "what", "which", "who", "where", "when", "d
 _ID_MARKERS = {"yang", "berapa", "siapa", "mana", "apa", "apakah", "kapan", "di", "ke", "dari",
                "dan", "untuk", "pada", "dalam", "dengan", "bagaimana", "saja", "adalah", "itu",
                "ini", "oleh", "jumlah", "mengapa", "tidak", "ada"}  # fmt: skip
-_DIRECTIONS = {"south": "selatan", "north": "utara", "east": "timur", "west": "barat",
-               "central": "tengah", "southeast": "tenggara", "northeast": "timur laut",
-               "southwest": "barat daya", "northwest": "barat laut"}  # fmt: skip
-
-# Categories a count can be restricted to; the number's own sentence must name them.
-QUALIFIERS: dict[str, tuple[str, ...]] = {
-    "tni": ("tni", "prajurit", "kodim", "kodam", "lanal", "koramil", "yonif", "marinir"),
-    "linmas": ("linmas", "satlinmas"),
-    "brimob": ("brimob",),
-    "bko": ("bko", "bantuan kendali operasi"),
-    "sabhara": ("sabhara",),
-    "satpol": ("satpol",),
-    "tps": ("tps", "tempat pemungutan suara"),
-    "pemilih": ("pemilih", "dpt"),
-    "surat suara": ("surat suara",),
-}
-_QUALIFIER_TRIGGERS = {
-    "tni": ("tni", "prajurit", "soldier", "military", "army"),
-    "linmas": ("linmas", "satlinmas", "civil defense", "community protection"),
-    "brimob": ("brimob", "mobile brigade"),
-    "bko": ("bko",),
-    "sabhara": ("sabhara",),
-    "satpol": ("satpol", "civil service police"),
-    "tps": ("tps", "polling station", "tempat pemungutan suara"),
-    "pemilih": ("pemilih", "voter"),
-    "surat suara": ("surat suara", "ballot"),
-}
-
-
-_ASKS_ABOUT_ARTICLE = re.compile(
-    r"\b(when was .{0,60}(published|reported)|what date .{0,40}(published|report)|"
-    r"(which|what) (news )?(outlet|media|newspaper|site|website)|"
-    r"kapan .{0,60}(diterbitkan|dimuat|diberitakan)|(media|situs|portal) (berita )?(apa|mana))",
-    re.I,
-)
-
-
-def asks_about_article(text: str) -> str:
-    """'date' or 'outlet' when the question is about the report itself, not its content."""
-    m = _ASKS_ABOUT_ARTICLE.search(text)
-    if not m:
-        return ""
-    return "outlet" if re.search(r"outlet|media|newspaper|site|situs|portal", m.group(0), re.I) else "date"
-
 
 @dataclass
 class Question:
     text: str
     language: str  # "id" or "en"
-    qtype: str  # count | breakdown | aggregate | who | where | when | yesno | open
+    qtype: str  # the most likely answer type (see rag.reader.qtype)
     terms: list[str]  # analysed (stemmed) terms, expansion included
     concepts: list[frozenset[str]] = field(default_factory=list)  # see question_concepts
     expansion: list[str] = field(default_factory=list)  # Indonesian words added for English text
     names: list[str] = field(default_factory=list)  # proper names and unit names as written
-    qualifiers: list[str] = field(default_factory=list)  # categories a count must belong to
+    original: str = ""  # as typed, before chat spelling was normalised
     counted_class: str = ""  # what a 'how many' question counts: personnel, tps, voters, ...
     categories: list[str] = field(default_factory=list)  # whose people: tni, brimob, bko, linmas ...
 
@@ -87,28 +43,18 @@ class Question:
 
 
 @lru_cache(maxsize=1)
-def lexicon() -> dict[str, list[str]]:
-    text = resources.files("rag.resources").joinpath("en_id.tsv").read_text(encoding="utf-8")
-    entries: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        en, _, idn = line.partition("\t")
-        entries[en.strip().lower()] = [w.strip() for w in idn.split("|") if w.strip()]
-    return entries
-
-
-@lru_cache(maxsize=1)
 def synonym_groups() -> dict[str, str]:
-    """Stem -> canonical stem of its synonym group."""
-    text = resources.files("rag.resources").joinpath("synonyms_id.txt").read_text(encoding="utf-8")
+    """Stem -> canonical stem of its synonym group (``knowledge/data/synonyms_id.tsv``)."""
+    from rag.knowledge.bridge import _synonyms
+
     canon: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
+    for group in dict.fromkeys(_synonyms().values()):
+        words = [w for w in group if " " not in w]
+        if not words:
             continue
-        stems = [stem(w.lower()) for w in line.split()]
-        for s in stems:
-            canon.setdefault(s, stems[0])
+        head = stem(words[0].lower())
+        for w in words:
+            canon.setdefault(stem(w.lower()), head)
     return canon
 
 
@@ -139,29 +85,15 @@ def translate_terms(text: str) -> list[str]:
 
 
 def _translate(text: str) -> tuple[list[list[str]], list[str]]:
-    """(alternatives for each matched English phrase, words left unmatched as written)."""
-    lex = lexicon()
+    """(alternatives for each English phrase the bridge knows, words left as written)."""
+    from rag.knowledge.bridge import translate
+
+    groups, covered = [], set()
+    for g in translate(text):
+        groups.append(list(g.indonesian))
+        covered |= {w.lower() for w in g.english.split()}
     words = re.findall(r"[A-Za-z0-9]+(?:[-.,/][A-Za-z0-9]+)*", text)
-    lower = [w.lower() for w in words]
-    groups: list[list[str]] = []
-    leftovers: list[str] = []
-    longest = max(len(k.split()) for k in lex)
-    i = 0
-    while i < len(words):
-        for n in range(min(longest, len(words) - i), 0, -1):
-            phrase = " ".join(lower[i : i + n])
-            if phrase in lex:
-                groups.append(lex[phrase])
-                i += n
-                break
-            if n == 2 and lower[i] in _DIRECTIONS:  # "South Kalimantan" -> "Kalimantan Selatan"
-                groups.append([f"{lower[i + 1]} {_DIRECTIONS[lower[i]]}"])
-                i += 2
-                break
-        else:
-            leftovers.append(words[i])
-            i += 1
-    return groups, leftovers
+    return groups, [w for w in words if w.lower() not in covered]
 
 
 _QUESTION_STEMS = {"berapa", "siapa", "mana", "kapan", "apa", "apakah", "bagaimana", "jumlah", "give"}
@@ -201,6 +133,9 @@ _QUESTION_WORDS = {"how", "what", "which", "who", "where", "when", "did", "does"
                    "according", "menurut", "give", "for", "polling", "personnel", "at", "satuan"}  # fmt: skip
 
 
+_COMMON_CAPITALISED = {"pilkada", "pemilu", "tps", "tni", "polri", "kpu", "bawaslu", "brimob", "bko", "linmas"}
+
+
 def question_names(text: str) -> list[str]:
     """Capitalised names in the question ('Polres Muna', 'Banyuwangi'), question words excluded."""
     names = []
@@ -208,7 +143,7 @@ def question_names(text: str) -> list[str]:
         words = m.group(0).split()
         while words and words[0].lower() in _QUESTION_WORDS:
             words = words[1:]
-        if words and not (len(words) == 1 and words[0].lower() in lexicon()):
+        if words and not (len(words) == 1 and words[0].lower() in _COMMON_CAPITALISED):
             names.append(" ".join(words))
     return names
 
@@ -232,52 +167,26 @@ def counted_phrase(text: str) -> str:
     return " ".join(words[:4])
 
 
-def question_type(text: str) -> str:
-    t = text.lower()
-    if re.search(r"\b(peringkat|urutan|rangking|ranking) (ke)?berapa|\bwhat rank|\bwhich rank|\bke berapa\b", t):
-        return "open"
-    many = bool(re.search(r"\b(berapa|how many|how much|jumlah|number of)\b", t))
-    if re.search(r"\b(bandingkan|compare|mana yang lebih|lebih banyak|which .*\b(larger|more|bigger|smaller)|both numbers|each deploy)\b", t):
-        return "aggregate"
-    if re.search(r"\b(rincian|terdiri|komposisi|masing-masing|dari unsur mana|breakdown|made up|how many from each|from each|and how many|dan berapa)\b", t):
-        return "breakdown"
-    if re.search(r"\b(how long|berapa lama|kapan|when|tanggal berapa|what date|which date|on which date|what period|sampai tanggal|hingga tanggal)\b", t):
-        return "when"
-    if re.search(r"^\s*(siapa|who|whom)\b", t) or re.search(
-        r"^\s*(which|what)\s+(\w+\s+){0,2}(unit|officer|official|police|commander|chief)\b|"
-        r"^\s*(satuan|satuan kepolisian|polres|pejabat)\s+(\w+\s+)?mana\b", t
-    ):
-        return "who"
-    if many:
-        return "count"
-    if re.search(r"\b(siapa|who)\b", t):
-        return "who"
-    if re.search(r"\b(di mana|dimana|where|lokasi|which (city|location|sub-districts?|districts?|two locations|village|road|street)|in which|at which|polres mana|mana saja|ruas jalan mana)\b", t):
-        return "where"
-    if re.search(r"^\s*(apakah|is|are|does|do|did|was|were|has|have)\b", t):
-        return "yesno"
-    return "open"
+def analyze_question(original: str) -> Question:
+    """Language, chat spelling normalised (Indonesian), answer type, bridge terms and slots."""
+    from rag.knowledge.informal import normalize
+    from rag.reader.qtype import predict_type
 
-
-def analyze_question(text: str) -> Question:
+    language = detect_language(original)
+    text = normalize(original) if language == "id" else original
     language = detect_language(text)
     expansion = translate_terms(text) if language == "en" else []
     terms = analyze(text) + [t for w in expansion for t in analyze(w)]
-    counted = " ".join(counted_phrase(text).lower().split()[:2])  # 'prajurit TNI', 'Brimob personnel'
-    qualifiers = [
-        cat for cat, triggers in _QUALIFIER_TRIGGERS.items()
-        if any(re.search(rf"\b{re.escape(tr)}", counted) for tr in triggers)
-    ]  # fmt: skip
     return Question(
         text=text,
+        original=original,
         language=language,
-        qtype=question_type(text),
+        qtype=predict_type(text),
         terms=list(dict.fromkeys(terms)),
         concepts=question_concepts(text, language),
         expansion=expansion,
         names=question_names(text),
-        qualifiers=qualifiers,
-        counted_class=noun_class(counted_phrase(text)),
+        counted_class=noun_class(counted_phrase(text)) or noun_class(text),
         categories=asked_categories(counted_phrase(text)),
     )
 

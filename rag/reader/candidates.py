@@ -14,26 +14,48 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.chunk import split_sentences
-from rag.facts import Count, find_counts, find_dates, find_people, find_places, find_plain_names, find_units
+from rag.facts import Count, find_counts, find_dates, find_places, find_plain_names
+from rag.knowledge.gazetteer import find_regions
+from rag.knowledge.organizations import find_persons, find_units
 from rag.types import Passage
 
 
 @dataclass(frozen=True)
 class SentenceFacts:
     counts: tuple[Count, ...]
-    people: tuple[str, ...]
+    people: tuple[str, ...]  # persons with a rank or an office, as written ('Kapolres Malang AKBP ...')
     names: tuple[str, ...]  # capitalised names without a rank ('Elen Setiadi')
-    units: tuple[str, ...]
+    units: tuple[str, ...]  # units and offices as written ('Polres Muna', 'Kodim 0825/Banyuwangi')
     dates: tuple[str, ...]
-    places: tuple[str, ...]
+    places: tuple[str, ...]  # venues and administrative places ('Lapangan ...', 'Desa Munse')
+    entities: frozenset[str]  # linked ids of the units ('polres:16.07') and regions ('16.07')
+
+
+def entity_ids(text: str) -> frozenset[str]:
+    """Linked ids of the units and regions named in ``text``; a unit also counts for the region
+    it is named after."""
+    ids = set()
+    for u in find_units(text):
+        ids.add(u.entity_id)
+        if u.region:
+            ids.add(u.region)
+    ids |= {r.region.code for r in find_regions(text)}
+    ids |= {i.split(".")[0] for i in ids if i[:1].isdigit()}  # a regency lies in its province
+    return frozenset(ids)
 
 
 @lru_cache(maxsize=50_000)
 def sentence_facts(sentence: str) -> SentenceFacts:
     """The typed facts of one sentence (cached: the same sentences come back for every question)."""
+    persons = find_persons(sentence)
+    people = []
+    for p in persons:  # the office and unit before the name belong to the person's description
+        start = p.unit.start if p.unit and p.unit.start < p.start else p.start
+        people.append(sentence[min(start, p.start) : p.end].strip(" ,"))
     return SentenceFacts(
-        tuple(find_counts(sentence)), tuple(find_people(sentence)), tuple(find_plain_names(sentence)),
-        tuple(find_units(sentence)), tuple(find_dates(sentence)), tuple(find_places(sentence)),
+        tuple(find_counts(sentence)), tuple(people), tuple(find_plain_names(sentence)),
+        tuple(u.surface for u in find_units(sentence)), tuple(find_dates(sentence)), tuple(find_places(sentence)),
+        entity_ids(sentence),
     )  # fmt: skip
 
 

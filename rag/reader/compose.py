@@ -19,6 +19,7 @@ NOT_FOUND = {
     "en": "The corpus does not contain this information.",
 }
 MAX_ANSWER = 340  # characters without markers; answers are read on a phone
+MAX_SUMMARY = 580  # a summary has 2-4 sentences
 _NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa|nihil|no|not|none|never|without)\b", re.I)
 MONTH_NAMES = {
     "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"],
@@ -84,9 +85,10 @@ def lead_fact(qtype: str, cand: Candidate, counts: list[Count], new_people: list
     return ""
 
 
-def compose(parts: list[tuple[str, str, Candidate, list[tuple[int, int]]]], language: str, prefix: str = "") -> str:
+def compose(parts: list[tuple[str, str, Candidate, list[tuple[int, int]]]], language: str, prefix: str = "",
+            limit: int = MAX_ANSWER) -> str:  # fmt: skip
     """``parts``: (lead fact, marker, candidate, spans to keep) per cited sentence."""
-    budget = MAX_ANSWER - len(prefix) - sum(len(lead) + 8 for lead, *_ in parts)
+    budget = limit - len(prefix) - sum(len(lead) + 8 for lead, *_ in parts)
     per_quote = max(80, budget // max(len(parts), 1) - 6)
     pieces = []
     for lead, marker, cand, keep in parts:

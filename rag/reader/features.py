@@ -20,7 +20,7 @@ from rag.analyzer import analyze, tokenize
 from rag.facts import Count
 from rag.knowledge.categories import stages_in
 from rag.query import Question, canonical, concept_stems, hit
-from rag.reader.candidates import Candidate
+from rag.reader.candidates import Candidate, sentence_facts
 
 # Answer types whose fit is measured; each gets a feature "fit_<type>" = P(type) x fit.
 FIT_TYPES = ("count", "breakdown", "aggregate", "who", "when", "where", "list")
@@ -30,6 +30,7 @@ BASE_FEATURES = (
     "category_fit", "category_asked", "counts_many", "question_number_in_sentence", "person_new", "name_new",
     "date_new", "place_new", "unit_new", "is_title", "lead", "length", "distance",
     "stage_asked", "stage_context", "stage_article", "kind_conflict",
+    "entity_sentence", "entity_article", "entity_missing", "entity_conflict",
     *(f"fit_{t}" for t in FIT_TYPES),
 )  # fmt: skip
 # Compared with the best candidate of the same question: how far below the best this one is.
@@ -53,6 +54,8 @@ class QuestionContext:
     article_terms: Callable[[str], set[str]]
     article_text: Callable[[str], str]
     stages: frozenset[str] = frozenset()  # election stages the question names (debate, voting...)
+    entities: frozenset[str] = frozenset()  # linked units and regions of the question
+    article_entities: Callable[[str], frozenset[str]] = lambda source: frozenset()
     kinds: frozenset[str] = frozenset()  # pilkada / pemilu
     _terms_cache: dict[str, set[str]] = field(default_factory=dict)
 
@@ -135,6 +138,13 @@ def featurize(cand: Candidate, ctx: QuestionContext, best_passage_score: float) 
     context_stages = stages_in(f"{cand.previous} {cand.sentence} {cand.following}")
     article_stages = stages_in(cand.passage.title + " " + ctx.article_text(cand.passage.source))
     article_kinds = article_stages & KINDS
+    near_entities = facts.entities | sentence_facts(cand.previous).entities | sentence_facts(cand.following).entities
+    art_entities = ctx.article_entities(cand.passage.source)
+    asked_units = {e for e in ctx.entities if ":" in e}
+    unit_kinds = {e.split(":")[0] for e in asked_units}
+    conflict = bool(asked_units) and not asked_units & facts.entities and any(
+        e.split(":")[0] in unit_kinds for e in facts.entities if ":" in e
+    )
     per_type = {f"fit_{t}": ctx.type_probs.get(t, 0.0) * fits[t] for t in FIT_TYPES}
     anchor = counts[0].start if counts else None
     numbers_here = {n.number.replace(".", "").replace(",", "") for n in facts.counts}
@@ -167,6 +177,10 @@ def featurize(cand: Candidate, ctx: QuestionContext, best_passage_score: float) 
         "stage_context": len(ctx.stages & context_stages) / len(ctx.stages) if ctx.stages else 1.0,
         "stage_article": len(ctx.stages & article_stages) / len(ctx.stages) if ctx.stages else 1.0,
         "kind_conflict": 1.0 if ctx.kinds and article_kinds and not ctx.kinds & article_kinds else 0.0,
+        "entity_sentence": len(ctx.entities & near_entities) / len(ctx.entities) if ctx.entities else 1.0,
+        "entity_article": len(ctx.entities & art_entities) / len(ctx.entities) if ctx.entities else 1.0,
+        "entity_missing": 1.0 if ctx.entities - art_entities else 0.0,
+        "entity_conflict": 1.0 if conflict else 0.0,
         **per_type,
     }
     return [values[f] for f in BASE_FEATURES]

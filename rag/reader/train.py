@@ -36,6 +36,8 @@ _POLARITY = {"ya", "yes", "tidak", "no", "bukan"}
 class QuestionRows:
     item: dict
     group: str  # the article the question is about (folds never split one article)
+    passages: list = field(default_factory=list)
+    type_probs: dict = field(default_factory=dict)
     rows: list[list[float]] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
     coverage: list[float] = field(default_factory=list)
@@ -92,7 +94,7 @@ def collect(pipeline, items: list[dict], type_probs: list[dict[str, float]], gro
         _, passages = pipeline.passages(q)
         _, cands, rows = reader.score(q, passages, type_probs=probs)  # a held-out type guess
         labels, cover = label_candidates(item, [(c.passage.source, c.sentence) for c in cands])
-        out.append(QuestionRows(item, group, rows, labels, cover))
+        out.append(QuestionRows(item, group, passages, probs, rows, labels, cover))
     return out
 
 
@@ -146,7 +148,9 @@ def train(qa_files: list[Path], corpus_dirs: list[Path], index_dir: Path | None 
     from rag.ingestion import run_ingest
     from rag.settings import Settings
 
-    items = [i for f in qa_files for i in load_questions(f)]
+    per_file = [load_questions(f) for f in qa_files]
+    items = [i for rows in per_file for i in rows]
+    file_of = [n for n, rows in enumerate(per_file) for _ in rows]
     groups = question_groups(items)
     folds = fold_of(groups)
     workdir = Path(tempfile.mkdtemp(prefix="rag-train-"))
@@ -164,9 +168,11 @@ def train(qa_files: list[Path], corpus_dirs: list[Path], index_dir: Path | None 
 
     # held-out candidate probabilities, one fold at a time
     level: list[tuple[list[float], bool]] = [([], False)] * len(data)
+    fold_scorers = []
     for k in range(FOLDS):
         fitted = fit_scorer([q for q, f in zip(data, folds, strict=True) if f != k])
         scorer = CandidateScorer(FEATURES, *fitted, threshold=0.5)
+        fold_scorers.append(scorer)
         for i, (q, f) in enumerate(zip(data, folds, strict=True)):
             if f == k:
                 level[i] = outcome(q, scorer.probabilities(q.rows))
@@ -182,6 +188,7 @@ def train(qa_files: list[Path], corpus_dirs: list[Path], index_dir: Path | None 
                 outcomes[i] = (p, level[i][1], data[i].answerable)
     threshold, cv_accuracy = choose_threshold(outcomes)
     answer_coef, answer_intercept = fit_answerability([x for x, _ in level], [y for _, y in level])
+    cv_answers = cross_validated_answers(pipeline.engine, data, folds, fold_scorers, level, threshold)
     answerable = [o for o in outcomes if o[2]]
     report = {
         "questions": len(items), "candidates": sum(len(q.rows) for q in data),
@@ -203,4 +210,45 @@ def train(qa_files: list[Path], corpus_dirs: list[Path], index_dir: Path | None 
     scorer_path.write_text(json.dumps(scorer.to_json(), indent=1) + "\n", encoding="utf-8")
     qtype_path.write_text(json.dumps(qtypes.to_json()) + "\n", encoding="utf-8")
     report["weights"] = {f: round(w, 3) for f, w in zip(FEATURES, coef, strict=True)}
+    report["cross_validated"] = cv_summary(cv_answers, [str(f) for f in qa_files], file_of)
     return report
+
+
+def cross_validated_answers(reader, data: list[QuestionRows], folds: list[int], fold_scorers: list[CandidateScorer],
+                            level: list[tuple[list[float], bool]], threshold: float) -> list[dict]:  # fmt: skip
+    """Every question answered end to end by the models of the folds it was held out of."""
+    from dataclasses import replace
+
+    from rag.evaluate import score_one
+
+    out = []
+    original = reader.scorer
+    try:
+        for k, base in enumerate(fold_scorers):
+            coef, intercept = fit_answerability([level[i][0] for i in range(len(data)) if folds[i] != k],
+                                                [level[i][1] for i in range(len(data)) if folds[i] != k])  # fmt: skip
+            reader.scorer = replace(base, threshold=threshold, answer_coef=tuple(coef), answer_intercept=intercept)
+            for i, q in enumerate(data):
+                if folds[i] == k:
+                    answer = reader.answer(analyze_question(q.item["question"]), q.passages, q.type_probs)
+                    cited = [c.source for c in answer.citations]
+                    out.append({"index": i, **q.item, **score_one(q.item, answer.text, answer.answerable, cited)})
+    finally:
+        reader.scorer = original
+    return sorted(out, key=lambda r: r["index"])
+
+
+def cv_summary(rows: list[dict], files: list[str], file_of: list[int]) -> dict:
+    """Accuracy of the cross-validated answers per question file, language and type."""
+    out = {}
+    for n, name in enumerate(files):
+        mine = [r for r in rows if file_of[r["index"]] == n]
+        if not mine:
+            continue
+        acc = {"questions": len(mine), "accuracy": round(sum(r["ok"] for r in mine) / len(mine), 3)}
+        for key in ("lang", "type"):
+            for value in sorted({r.get(key, "") for r in mine}):
+                sub = [r for r in mine if r.get(key, "") == value]
+                acc[f"{key}:{value}"] = round(sum(r["ok"] for r in sub) / len(sub), 3)
+        out[name] = acc
+    return out
