@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         answer_engine=getattr(args, "engine", None),
     )
     from rag.api import IndexNotFound, QuestionError, ask, ingest
+    from rag.index import IndexOutdated
     from rag.ingestion import IngestBusy
     from rag.vectors import VectorStoreUnavailable
 
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             print(report.summary())
             return 0
         answer = ask(" ".join(args.question), settings=settings)
-    except (QuestionError, IndexNotFound, IngestBusy, VectorStoreUnavailable, FileNotFoundError) as exc:
+    except (QuestionError, IndexNotFound, IndexOutdated, IngestBusy, VectorStoreUnavailable, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:

@@ -1,4 +1,5 @@
-"""Typed facts inside a sentence: counts with their unit, person and unit names, dates, places.
+"""Typed facts inside a sentence: counts (what they count, whose people), plain names, dates,
+places and venues. Units and ranked persons are linked by :mod:`rag.knowledge.organizations`.
 
     >>> [(c.number, c.unit) for c in find_counts("Sebanyak 850 personel dari Polresta, 316 personel dari Kodim.")]
     [('850', 'personel'), ('316', 'personel')]
@@ -14,9 +15,6 @@ from pathlib import Path
 from rag.knowledge.categories import categories_in, noun_class
 from rag.metadata import MONTHS
 
-PERSONNEL_UNITS = {"personel", "personil", "anggota", "petugas", "orang", "prajurit", "aparat",
-                   "pasukan", "polisi", "polwan", "ssk", "sst", "peleton", "kompi", "officers",
-                   "personnel", "members", "soldiers", "troops", "linmas", "satlinmas"}  # fmt: skip
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NUMBER = re.compile(r"(?<![\w/.,-])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?:-an)?(?![\w/]|\.\d|:\d)")
 _WORD = re.compile(r"[A-Za-z][\w-]*")
@@ -25,20 +23,6 @@ _NOT_COUNT_BEFORE = re.compile(
     r"nomor urut|h-|tanggal|rt|rw|km|pasal|ayat|uu|pkpu|rp|detasemen|resimen|brigif|lantamal|lanud|"
     r"paslon|tps|ke-|jilid|bagian|segmen|kelas)\s*$",
     re.I,
-)
-RANKS = (r"AKBP|AKP|Kombes(?:\s+Pol\.?)?|Kompol|Irjen(?:\s+Pol\.?)?|Brigjen(?:\s+(?:Pol|TNI)\.?)?|"
-         r"Mayjen(?:\s+TNI)?|Letjen(?:\s+TNI)?|Jenderal(?:\s+(?:Pol|TNI))?|Kolonel(?:\s+\w+)?|"
-         r"Letkol(?:\s+\w+)?|Mayor(?:\s+\w+)?|Kapten(?:\s+\w+)?|Ipda|Iptu|Aiptu|Aipda|Bripka|Brigpol|"
-         r"Briptu|Bripda|Kompol|Ajun\s+Komisaris|Dr\.?|Drs\.?|Ir\.?|H\.|Hj\.")  # fmt: skip
-_PERSON = re.compile(rf"\b(?:{RANKS})\s+(?:\([A-Z]\)\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,3}}")
-_ROLE_NAME = re.compile(
-    r"\b(?:Kapolres(?:ta(?:bes)?)?|Kapolda|Kabag\s?Ops|Kabid\s+Humas|Karo\s+Ops|Kasi\s+Humas|Ketua|"
-    r"Komisioner|Dandim|Danrem|Pangdam|Pj\.?\s+(?:Bupati|Gubernur|Wali\s?[Kk]ota)|Penjabat\s+(?:\(Pj\)\s+)?(?:Bupati|Gubernur)|Wakil\s+Bupati|Bupati|Wali\s?[Kk]ota)"
-    r"(?:\s+[A-Z][\w/.-]*){1,8}"
-)
-UNIT = re.compile(
-    r"\b(?:Polres(?:ta(?:bes)?)?|Polda|Polsek|Kodim|Kodam|Lanal|Korem|Satgas\w*|Sat\s?Brimob|Brimob)"
-    r"(?:\s+(?:Metro\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})?"
 )
 _DATE = re.compile(
     rf"\b\d{{1,2}}\s+(?:{_MONTH_RE})\b(?:\s+\d{{4}})?|\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)|"
@@ -115,15 +99,6 @@ def find_counts(sentence: str) -> list[Count]:
     return out
 
 
-def is_personnel_count(count: Count) -> bool:
-    after = count.after.lower().split()
-    return bool(after) and (after[0] in PERSONNEL_UNITS or (len(after) > 1 and after[0] in {"lebih", "kurang"} and after[-1] in PERSONNEL_UNITS))
-
-
-def find_people(sentence: str) -> list[str]:
-    return [m.group(0) for m in _PERSON.finditer(sentence)] + [m.group(0) for m in _ROLE_NAME.finditer(sentence)]
-
-
 _PLAIN_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3}\b")
 
 
@@ -132,22 +107,11 @@ def find_plain_names(sentence: str) -> list[str]:
     return [m.group(0) for m in _PLAIN_NAME.finditer(sentence)]
 
 
-def find_units(sentence: str) -> list[str]:
-    return [m.group(0) for m in UNIT.finditer(sentence)]
-
-
 def find_dates(sentence: str) -> list[str]:
     return [m.group(0) for m in _DATE.finditer(sentence)]
-
-
-def has_date(sentence: str) -> bool:
-    return bool(_DATE.search(sentence))
 
 
 def find_places(sentence: str) -> list[str]:
     """Places and venues named in a sentence: 'Lapangan Apel Mapolda Jawa Timur', 'Desa Munse'."""
     return [m.group(0).rstrip(".,") for m in _venue_pattern().finditer(sentence)]
 
-
-def has_place(sentence: str) -> bool:
-    return bool(find_places(sentence))

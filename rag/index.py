@@ -24,7 +24,12 @@ from pathlib import Path
 from rag.keyword import KeywordIndex
 from rag.types import ArticleMeta, Chunk
 
-SNAPSHOT_FORMAT = 1
+# 2: tokens canonicalised with the synonym groups of rag/knowledge (format 1 used rag/resources).
+SNAPSHOT_FORMAT = 2
+
+
+class IndexOutdated(RuntimeError):
+    """The index was written by an older version; the next ingest rebuilds it."""
 
 
 @dataclass
@@ -84,7 +89,10 @@ def load_snapshot(index_dir: Path) -> Snapshot | None:
     folder = index_dir / "snapshots" / name
     manifest = json.loads((folder / "manifest.json").read_text())
     if manifest.get("format") != SNAPSHOT_FORMAT:
-        raise RuntimeError(f"index at {index_dir} has an unknown format; delete it and ingest again")
+        raise IndexOutdated(
+            f"index at {index_dir} has format {manifest.get('format')} (this version writes {SNAPSHOT_FORMAT}): "
+            "run `rag ingest` to rebuild it"
+        )
     snap = Snapshot(model=manifest["model"], name=name)
     for source, rec in manifest["files"].items():
         snap.files[source] = FileRecord(rec["sha256"], rec["chunk_ids"], ArticleMeta(**rec["meta"]))

@@ -18,7 +18,7 @@ from rag.analyzer import analyze
 from rag.chunk import chunk_article
 from rag.clean import clean_text
 from rag.embed import get_embeddings
-from rag.index import FileRecord, Snapshot, load_snapshot, write_snapshot
+from rag.index import FileRecord, IndexOutdated, Snapshot, load_snapshot, write_snapshot
 from rag.load import UnreadableFile, file_hash, list_corpus, load_file
 from rag.metadata import extract_metadata, strip_header_lines
 from rag.query import canonical
@@ -75,7 +75,11 @@ def run_ingest(
     started = time.perf_counter()
     report = IngestReport()
     with index_lock(index_dir):
-        old = load_snapshot(index_dir)
+        try:
+            old = load_snapshot(index_dir)
+        except IndexOutdated as exc:
+            log.info("rebuilding the whole index: %s", exc)
+            old = None
         if old is not None and old.model != settings.embedding_model:
             log.info("embedding model changed (%s -> %s): re-embedding everything", old.model, settings.embedding_model)
             old = None

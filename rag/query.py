@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from rag.analyzer import analyze, stem, tokenize
 from rag.knowledge.categories import categories_in, noun_class

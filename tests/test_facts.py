@@ -1,4 +1,4 @@
-from rag.facts import find_counts, find_people, is_personnel_count
+from rag.facts import find_counts, find_dates, find_places
 
 
 def test_counts_skip_dates_years_times_and_unit_numbers():
@@ -7,10 +7,14 @@ def test_counts_skip_dates_years_times_and_unit_numbers():
     assert [(c.number, c.unit) for c in find_counts(s)] == [("1.472", "personel"), ("2.000", "lembar")]
 
 
-def test_personnel_counts():
-    counts = find_counts("terdiri atas 235 personel Polrestabes Bandung dan 4.144 TPS")
-    assert [is_personnel_count(c) for c in counts] == [True, False]
+def test_what_a_count_counts_and_whose_people():
+    counts = find_counts("Kekuatan itu terdiri atas 709 personel Polda, BKO Brimob 400 personel, 9.897 personel TNI, "
+                         "236.624 anggota linmas dan 4.144 TPS.")  # fmt: skip
+    assert [c.noun_class for c in counts] == ["personnel", "personnel", "personnel", "personnel", "tps"]
+    assert [c.categories for c in counts] == [["polri"], ["brimob", "bko"], ["tni"], ["linmas"], []]
 
 
-def test_people():
-    assert find_people("dipimpin Kapolres Malang, AKBP Putu Kholis Aryana.")[0].startswith("AKBP Putu Kholis")
+def test_places_and_dates():
+    s = "Apel digelar di Lapangan Museum Purna Bhakti Pertiwi, Desa Munse, pada 25 November 2024."
+    assert find_places(s) == ["Lapangan Museum Purna Bhakti Pertiwi", "Desa Munse"]
+    assert "25 November 2024" in find_dates(s)

@@ -129,3 +129,23 @@ def test_killed_ingest_leaves_a_usable_index(seed_corpus, tmp_path, kill_after):
     report = ingest(seed_corpus, index, progress=False)
     assert len(report.added) + len(report.unchanged) == 65
     assert "777" in ask("Berapa personel yang dikerahkan Polres Kota07?", index_dir=index).text
+
+
+def test_index_of_an_older_format_is_rebuilt_by_the_next_ingest(seed_corpus, tmp_path, caplog):
+    import json
+
+    from rag.index import SNAPSHOT_FORMAT, IndexOutdated
+
+    index = tmp_path / "index"
+    ingest(seed_corpus, index, progress=False)
+    manifest = index / "snapshots" / current_name(index) / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["format"] = SNAPSHOT_FORMAT - 1
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(IndexOutdated, match="rag ingest"):
+        load_snapshot(index)
+    with caplog.at_level("INFO"):
+        report = ingest(seed_corpus, index, progress=False)
+    assert len(report.added) == 5 and report.unchanged == []
+    assert any("rebuilding the whole index" in r.message for r in caplog.records)
+    assert load_snapshot(index).files

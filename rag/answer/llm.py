@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from rag.answer.wording import NOT_FOUND
+from rag.reader.compose import NOT_FOUND
 from rag.cite import check_answer, cited_numbers, renumber, strip_markers
 from rag.query import Question
 from rag.settings import Settings

@@ -59,6 +59,31 @@ def comparison_parts(text: str) -> list[str]:
     return [left, right] if len(left.split()) >= 2 and len(right.split()) >= 2 else []
 
 
+def eligible(ctx: QuestionContext, cands: list[Candidate]) -> list[bool]:
+    """Candidates that may answer: from an article that names every unit the question names,
+    and, when the answer type is clear, stating a fact of that kind (a count answer needs a
+    count, a 'who' answer a name, a 'when' answer a date)."""
+    qtype = max(ctx.type_probs, key=ctx.type_probs.get)
+    typed = ctx.type_probs[qtype] >= 0.5
+    units = {e for e in ctx.entities if ":" in e}  # a unit the question names must be in the article
+    return [
+        (not typed or carries_answer_type(qtype, c, ctx)) and (not units or bool(units & ctx.article_entities(c.passage.source)))
+        for c in cands
+    ]
+
+
+def carries_answer_type(qtype: str, cand: Candidate, ctx: QuestionContext) -> bool:
+    """Does the sentence state a fact of the kind asked for (when the type has one)?"""
+    facts, asked = cand.facts, ctx.asked_tokens
+    if qtype in ("count", "aggregate", "breakdown"):
+        return bool(fitting_counts(ctx.question, facts.counts, ctx.asked_numbers))
+    if qtype == "who":
+        return any(set(tokenize(n)) - asked - _GENERIC for n in facts.people + facts.units + facts.names)
+    if qtype == "when":
+        return any(d.lower() not in ctx.question.text.lower() for d in facts.dates)
+    return True
+
+
 def body_instead_of_headline(best: Scored, ranked: list[Scored]) -> Scored:
     """A headline restates a sentence of its article without the context: when the body has a
     sentence with the same figure, that one is quoted."""
@@ -129,9 +154,10 @@ class Reader:
         scorer = self.scorer or load_scorer()
         ctx, cands, rows = self.score(q, passages, type_probs)
         probs = scorer.probabilities(rows)
-        ranked = [Scored(cands[i], float(probs[i])) for i in np.argsort(-probs)] if len(cands) else []
         qtype = max(ctx.type_probs, key=ctx.type_probs.get)
-        if not ranked or scorer.answerability(probs, rows) < scorer.threshold:
+        probs = np.where(eligible(ctx, cands), probs, 0.0)
+        ranked = [Scored(cands[i], float(probs[i])) for i in np.argsort(-probs)] if len(cands) else []
+        if not ranked or not ranked[0].prob or scorer.answerability(probs, rows) < scorer.threshold:
             return Answer(q.original or q.text, NOT_FOUND[q.language], False, [], passages, q.language, self.name)
         chosen = [body_instead_of_headline(ranked[0], ranked)]
         # the classifier often calls a comparison a count: a side-by-side answer is tried whenever
@@ -150,8 +176,13 @@ class Reader:
         limit = 3 if qtype == "summary" else 2
         out: list[Scored] = []
         known = {c.number for c in first.cand.facts.counts}
+        if qtype == "summary":  # the facts of the same report: sentences with figures, names, places
+            ranked = [first] + sorted(
+                (s for s in ranked[1:] if s.cand.passage.source == first.cand.passage.source),
+                key=lambda s: -(s.prob + 0.5 * bool(s.cand.facts.counts) + 0.2 * bool(s.cand.facts.people or s.cand.facts.places)),
+            )  # fmt: skip
         for s in ranked[1:15]:
-            if len(out) + 1 >= limit or s.prob < scorer.second_threshold * first.prob:
+            if len(out) + 1 >= limit or (qtype != "summary" and s.prob < scorer.second_threshold * first.prob):
                 break
             numbers = {c.number for c in s.cand.facts.counts}
             if s.cand.sentence == first.cand.sentence or s.cand.is_title or (numbers and numbers <= known):

@@ -7,7 +7,7 @@ risk-coverage curve. Deterministic (fixed folds, lbfgs): the same data gives the
 
 A candidate sentence is labelled positive when it comes from a gold article and contains every
 ``any_of`` group (or, for answers spread over several sentences, the most groups any sentence
-holds, at least half). Answers 'Ya'/'Yes' are not in the article; those groups are left out.
+holds, at least half; for summaries and lists, any group). Answers 'Ya'/'Yes' are not in the article; those groups are left out.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import numpy as np
 
 from rag.evaluate import load_questions
 from rag.query import analyze_question
+from rag.reader.engine import eligible
 from rag.reader.features import FEATURES
 from rag.reader.qtype import MODEL_PATH as QTYPE_PATH
 from rag.reader.qtype import QuestionTypeModel, fit_question_types
@@ -38,6 +39,7 @@ class QuestionRows:
     group: str  # the article the question is about (folds never split one article)
     passages: list = field(default_factory=list)
     type_probs: dict = field(default_factory=dict)
+    eligible: list[bool] = field(default_factory=list)  # see rag.reader.engine.eligible
     rows: list[list[float]] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
     coverage: list[float] = field(default_factory=list)
@@ -58,7 +60,9 @@ def label_candidates(item: dict, sentences: list[tuple[str, str]]) -> tuple[list
         for src, text in sentences
     ]
     best = max(cover, default=0.0)
-    labels = [int(c == 1.0 or (c == best and c >= 0.5)) for c in cover]
+    # a summary or a list is made of several sentences: each sentence holding a part of it counts
+    needed = 1e-9 if item.get("type") in ("summary", "list") else 0.5
+    labels = [int(c == 1.0 or (c == best and c >= needed) or (needed < 0.5 and c > 0)) for c in cover]
     return labels, cover
 
 
@@ -92,9 +96,9 @@ def collect(pipeline, items: list[dict], type_probs: list[dict[str, float]], gro
     for item, probs, group in tqdm(list(zip(items, type_probs, groups, strict=True)), desc="features"):
         q = analyze_question(item["question"])
         _, passages = pipeline.passages(q)
-        _, cands, rows = reader.score(q, passages, type_probs=probs)  # a held-out type guess
+        ctx, cands, rows = reader.score(q, passages, type_probs=probs)  # a held-out type guess
         labels, cover = label_candidates(item, [(c.passage.source, c.sentence) for c in cands])
-        out.append(QuestionRows(item, group, passages, probs, rows, labels, cover))
+        out.append(QuestionRows(item, group, passages, probs, eligible(ctx, cands), rows, labels, cover))
     return out
 
 
@@ -112,10 +116,13 @@ def fit_scorer(data: list[QuestionRows], c: float = 1.0):
 
 def outcome(q: QuestionRows, probs: np.ndarray) -> tuple[list[float], bool]:
     """(question-level features, would answering with the best candidate be right)."""
-    if not len(probs):
+    probs = np.where(q.eligible, probs, 0.0) if len(probs) else probs
+    if not len(probs) or not probs.max():
         return [0.0] * 8, False
     best = int(np.argmax(probs))
-    return answerability_features(probs, q.rows, FEATURES), bool(q.labels[best]) if q.answerable else False
+    # right: the best sentence holds at least half of the answer (the rest may come from the
+    # further sentences of a multi-part answer)
+    return answerability_features(probs, q.rows, FEATURES), bool(q.coverage[best] >= 0.5) if q.answerable else False
 
 
 def fit_answerability(xs: list[list[float]], ys: list[bool]) -> tuple[list[float], float]:

@@ -11,7 +11,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from rag.answer.extractive import ExtractiveAnswerer
+from rag.reader.engine import Reader
 from rag.answer.llm import LLMAnswerer, make_chat_model
 from rag.api import Pipeline
 from rag.query import analyze_question
@@ -90,7 +90,7 @@ def test_provider_down_falls_back_to_extractive(seed_index):
 
     pipeline = Pipeline(Settings.from_env(index_dir=seed_index))
     pipeline.ask("Berapa personel Polres Banyuasin?")
-    assert isinstance(pipeline.engine, ExtractiveAnswerer)
+    assert isinstance(pipeline.engine, Reader)
     pipeline.engine = LLMAnswerer(Down(responses=[""]), PROMPTS, fallback=pipeline.engine)
     answer = pipeline.ask("Berapa personel yang diterjunkan Polres Banyuasin?")
     assert "616" in answer.text and any("LLM unavailable" in f for f in answer.flagged)
