@@ -32,16 +32,37 @@ _DATE = re.compile(
 
 
 @lru_cache(maxsize=1)
-def _venue_pattern() -> re.Pattern:
-    """A head noun of ``knowledge/data/venues.tsv`` followed by a capitalised name."""
+def _venue_heads() -> dict[str, str]:
+    """Head noun -> kind (admin, venue, headquarters, street, geography) of ``knowledge/data/venues.tsv``."""
     path = Path(__file__).resolve().parent / "knowledge" / "data" / "venues.tsv"
-    heads = []
+    heads = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            heads += [h.strip() for h in line.split("\t")[1].split("|") if h.strip()]
-    alternatives = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
+            kind, words = line.split("\t")
+            heads.update({h.strip(): kind.strip() for h in words.split("|") if h.strip()})
+    return heads
+
+
+@lru_cache(maxsize=1)
+def _venue_pattern() -> re.Pattern:
+    """A head noun followed by a capitalised name."""
+    alternatives = "|".join(re.escape(h) for h in sorted(_venue_heads(), key=len, reverse=True))
     name = r"(?:[A-Z0-9][\w.'/-]*)"
     return re.compile(rf"\b(?:{alternatives})\w*(?:\s+(?:{name}|di|dan|de|van|bin)){{0,6}}?\s+{name}(?:\s+{name})*")
+
+
+def place_kind(place: str) -> str:
+    """'venue', 'admin', 'headquarters', 'street' or 'geography': what the head noun names."""
+    heads = _venue_heads()
+    for n in (2, 1):
+        head = " ".join(place.split()[:n])
+        if head in heads:
+            return heads[head]
+    return next((kind for h, kind in heads.items() if place.startswith(h)), "")
+
+
+def place_head_words() -> frozenset[str]:
+    return frozenset(w.lower() for h in _venue_heads() for w in re.findall(r"\w+", h))
 
 
 @dataclass

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.analyzer import analyze, tokenize
+from rag.facts import place_head_words
 from rag.query import Question, canonical
 from rag.reader.candidates import Candidate, entity_ids, sentence_candidates
 from rag.reader.compose import MAX_ANSWER, MAX_SUMMARY, NOT_FOUND, compose, lead_fact, yes_no
@@ -230,7 +231,7 @@ class Reader:
             counts = fitting_counts(q, c.facts.counts, ctx.asked_numbers)
             people = [p for p in c.facts.people + c.facts.names if set(tokenize(p)) - ctx.asked_tokens]
             dates = [d for d in c.facts.dates if d.lower() not in q.text.lower()]
-            places = [n for n in c.facts.places if set(tokenize(n)) - ctx.asked_tokens - _GENERIC]
+            places = [n for n in c.facts.places if set(tokenize(n)) - ctx.asked_tokens - _GENERIC - place_head_words()]
             units = [n for n in c.facts.units if set(tokenize(n)) - ctx.asked_tokens - _GENERIC]
             names = places if qtype == "where" else units + places
             lead = lead_fact(qtype, c, counts, people, dates, names, q.language)

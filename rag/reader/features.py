@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.analyzer import analyze, tokenize
-from rag.facts import Count
+from rag.facts import Count, place_head_words, place_kind
 from rag.knowledge.categories import stages_in
 from rag.query import Question, canonical, concept_stems, hit
 from rag.reader.candidates import Candidate, sentence_facts
@@ -123,8 +123,9 @@ def featurize(cand: Candidate, ctx: QuestionContext, best_passage_score: float) 
     new_units = [u for u in facts.units if set(tokenize(u)) - ctx.asked_tokens]
     new_caps = [w for w in _CAPITALISED.findall(cand.sentence[1:]) if w.lower() not in ctx.asked_tokens]
     new_dates = [d for d in facts.dates if d.lower() not in q.text.lower()]
-    new_places = [p for p in facts.places if set(tokenize(p)) - ctx.asked_tokens]
-    place_new = 1.0 if new_places else 0.0
+    new_places = [p for p in facts.places if set(tokenize(p)) - ctx.asked_tokens - place_head_words()]
+    new_venues = [p for p in new_places if place_kind(p) != "admin"]
+    place_new = 1.0 if new_venues else (0.5 if new_places else 0.0)
     fits = {
         "count": 1.0 if counts else 0.0,
         "aggregate": 1.0 if counts else 0.0,
