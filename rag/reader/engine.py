@@ -22,7 +22,7 @@ from rag.query import Question, canonical
 from rag.reader.candidates import Candidate, entity_ids, sentence_candidates
 from rag.reader.compose import MAX_ANSWER, MAX_SUMMARY, NOT_FOUND, compose, lead_fact, yes_no
 from rag.knowledge.categories import stages_in
-from rag.reader.features import KINDS, QuestionContext, add_relative, featurize, fitting_counts, rarity_weights
+from rag.reader.features import KINDS, QuestionContext, add_relative, category_fit, featurize, fitting_counts, rarity_weights
 from rag.reader.qtype import load_model as load_type_model
 from rag.reader.scorer import CandidateScorer, load_scorer
 from rag.types import Answer, Passage
@@ -77,7 +77,8 @@ def carries_answer_type(qtype: str, cand: Candidate, ctx: QuestionContext) -> bo
     """Does the sentence state a fact of the kind asked for (when the type has one)?"""
     facts, asked = cand.facts, ctx.asked_tokens
     if qtype in ("count", "aggregate", "breakdown"):
-        return bool(fitting_counts(ctx.question, facts.counts, ctx.asked_numbers))
+        counts = fitting_counts(ctx.question, facts.counts, ctx.asked_numbers)
+        return bool(counts) and (qtype != "count" or category_fit(ctx.question, counts, cand) > 0)
     if qtype == "who":
         return any(set(tokenize(n)) - asked - _GENERIC for n in facts.people + facts.units + facts.names)
     if qtype == "when":

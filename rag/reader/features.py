@@ -84,7 +84,9 @@ def fitting_counts(q: Question, facts_counts: tuple[Count, ...], asked_numbers: 
     ]  # fmt: skip
 
 
-def _category_fit(q: Question, counts: list[Count], cand: Candidate) -> float:
+def category_fit(q: Question, counts: list[Count], cand: Candidate) -> float:
+    """1 when a count's own phrase names the asked category (TNI, Brimob...), 0.5 when the
+    sentence or the one before does, 0 when neither (1 when no category is asked)."""
     if not q.categories:
         return 1.0
     if any(set(q.categories) & set(c.categories) for c in counts):
@@ -161,7 +163,7 @@ def featurize(cand: Candidate, ctx: QuestionContext, best_passage_score: float) 
         "type_fit": type_fit,
         "count_fit": 1.0 if counts else 0.0,
         "count_own_terms": own_terms,
-        "category_fit": _category_fit(q, counts, cand),
+        "category_fit": category_fit(q, counts, cand),
         "category_asked": 1.0 if q.categories else 0.0,
         "counts_many": min(len(counts), 4) / 4,
         "question_number_in_sentence": 1.0 if ctx.asked_numbers & numbers_here else 0.0,
