@@ -54,6 +54,17 @@ def election_stages() -> tuple[TermClass, ...]:
     return _load("election_stages.tsv")
 
 
+@lru_cache(maxsize=1)
+def connectives() -> tuple[TermClass, ...]:
+    return _load("connectives.tsv")
+
+
+@lru_cache(maxsize=50_000)
+def relations_in(text: str) -> frozenset[str]:
+    """The relations (reason, purpose, means) that connectives in ``text`` introduce."""
+    return frozenset(c.name for c in connectives() if c.pattern.search(text))
+
+
 @lru_cache(maxsize=50_000)
 def stages_in(text: str) -> frozenset[str]:
     """The election stages and kinds named in ``text`` ('debate', 'voting', 'pilkada', ...)."""

@@ -23,6 +23,7 @@ from rag.reader.candidates import Candidate, entity_ids, sentence_candidates
 from rag.reader.compose import MAX_ANSWER, MAX_SUMMARY, NOT_FOUND, compose, lead_fact, yes_no
 from rag.knowledge.categories import stages_in
 from rag.reader.features import KINDS, QuestionContext, add_relative, category_fit, featurize, fitting_counts, rarity_weights
+from rag.reader.qtype import interrogative_classes
 from rag.reader.qtype import load_model as load_type_model
 from rag.reader.scorer import CandidateScorer, load_scorer
 from rag.types import Answer, Passage
@@ -117,7 +118,19 @@ def question_context(
         q, type_probs, rarity_weights(q.concepts, df, n_docs), names, set(tokenize(q.text)), numbers,
         article_terms, article_text, stages=stages - KINDS, kinds=stages & KINDS, entities=entity_ids(q.text),
         article_entities=article_entities or (lambda source: entity_ids(article_text(source))),
+        relations=asked_relations(q.text),
     )  # fmt: skip
+
+
+def asked_relations(text: str) -> frozenset[str]:
+    """'reason' for why-questions, 'means' for how-questions (their question words)."""
+    classes = {cls for _, cls in interrogative_classes(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text.lower()))}
+    out = set()
+    if "reason" in classes:
+        out |= {"reason", "purpose"}
+    if "manner" in classes:
+        out.add("means")
+    return frozenset(out)
 
 
 class Reader:
@@ -175,7 +188,7 @@ class Reader:
     def _more(qtype: str, first: Scored, ranked: list[Scored], scorer: CandidateScorer) -> list[Scored]:
         """Further sentences for multi-part answers, above the second threshold, each bringing a
         fact (a number, or for summaries a sentence) not yet quoted."""
-        limit = 3 if qtype == "summary" else 2
+        limit = 3 if qtype in ("summary", "breakdown") else 2
         out: list[Scored] = []
         known = {c.number for c in first.cand.facts.counts}
         if qtype == "summary":  # the facts of the same report: sentences with figures, names, places

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from rag.analyzer import analyze, tokenize
 from rag.facts import Count, place_head_words, place_kind
-from rag.knowledge.categories import stages_in
+from rag.knowledge.categories import relations_in, stages_in
 from rag.query import Question, canonical, concept_stems, hit
 from rag.reader.candidates import Candidate, sentence_facts
 
@@ -30,7 +30,7 @@ BASE_FEATURES = (
     "category_fit", "category_asked", "counts_many", "question_number_in_sentence", "person_new", "name_new",
     "date_new", "place_new", "unit_new", "is_title", "lead", "length", "distance",
     "stage_asked", "stage_context", "stage_article", "kind_conflict",
-    "entity_sentence", "entity_article", "entity_missing", "entity_conflict",
+    "entity_sentence", "entity_article", "entity_missing", "entity_conflict", "relation_fit",
     *(f"fit_{t}" for t in FIT_TYPES),
 )  # fmt: skip
 # Compared with the best candidate of the same question: how far below the best this one is.
@@ -55,6 +55,7 @@ class QuestionContext:
     article_text: Callable[[str], str]
     stages: frozenset[str] = frozenset()  # election stages the question names (debate, voting...)
     entities: frozenset[str] = frozenset()  # linked units and regions of the question
+    relations: frozenset[str] = frozenset()  # asked relations: reason (why), means (how)
     article_entities: Callable[[str], frozenset[str]] = lambda source: frozenset()
     kinds: frozenset[str] = frozenset()  # pilkada / pemilu
     _terms_cache: dict[str, set[str]] = field(default_factory=dict)
@@ -184,6 +185,7 @@ def featurize(cand: Candidate, ctx: QuestionContext, best_passage_score: float) 
         "entity_article": len(ctx.entities & art_entities) / len(ctx.entities) if ctx.entities else 1.0,
         "entity_missing": 1.0 if ctx.entities - art_entities else 0.0,
         "entity_conflict": 1.0 if conflict else 0.0,
+        "relation_fit": 1.0 if ctx.relations & relations_in(cand.sentence) else 0.0,
         **per_type,
     }
     return [values[f] for f in BASE_FEATURES]

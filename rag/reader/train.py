@@ -218,6 +218,9 @@ def train(qa_files: list[Path], corpus_dirs: list[Path], index_dir: Path | None 
     qtype_path.write_text(json.dumps(qtypes.to_json()) + "\n", encoding="utf-8")
     report["weights"] = {f: round(w, 3) for f, w in zip(FEATURES, coef, strict=True)}
     report["cross_validated"] = cv_summary(cv_answers, [str(f) for f in qa_files], file_of)
+    if out_dir:  # every held-out answer, for reading the failures
+        lines = (json.dumps({k: v for k, v in r.items() if k != "index"}, ensure_ascii=False) for r in cv_answers)
+        (out_dir / "cv_answers.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return report
 
 
@@ -239,7 +242,8 @@ def cross_validated_answers(reader, data: list[QuestionRows], folds: list[int], 
                 if folds[i] == k:
                     answer = reader.answer(analyze_question(q.item["question"]), q.passages, q.type_probs)
                     cited = [c.source for c in answer.citations]
-                    out.append({"index": i, **q.item, **score_one(q.item, answer.text, answer.answerable, cited)})
+                    out.append({"index": i, **q.item, "given": answer.text,
+                                **score_one(q.item, answer.text, answer.answerable, cited)})  # fmt: skip
     finally:
         reader.scorer = original
     return sorted(out, key=lambda r: r["index"])
