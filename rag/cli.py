@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", type=Path, help="use this existing index instead of a temporary one")
     p.add_argument("--out", type=Path, help="folder for report.json, report.md and report.png")
     p.add_argument("--no-baselines", action="store_true", help="score our system only")
+    p.add_argument("--summary-only", action="store_true",
+                   help="write only the aggregate figures (summary.json), no question or answer: for a "
+                   "held-out set that must not be read question by question")  # fmt: skip
 
     p = sub.add_parser("train", help="fit the reader (question types, candidate scorer, threshold)",
                        description="Ingest the corpora (or use --index), build candidate features for every "
@@ -124,7 +127,11 @@ def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
 
     report = evaluate(args.qa, args.corpus or [settings.corpus_dir], args.index, baselines=not args.no_baselines)
     print(json.dumps(report.to_json()["systems"], indent=2))
-    if args.out:
+    if args.out and args.summary_only:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "summary.json").write_text(json.dumps(report.to_json()["systems"], indent=1) + "\n")
+        print(f"summary written to {args.out}/summary.json")
+    elif args.out:
         report.save(args.out)
         print(f"report written to {args.out}/report.md, report.json, report.png")
     return 0

@@ -25,3 +25,30 @@ def test_every_gold_string_occurs_in_its_source():
         text = " ".join((SEEDS / s).read_text(encoding="utf-8") for s in q["sources"])
         for group in q["any_of"]:
             assert any(v in text for v in group), (q["id"], group)
+
+
+TRAIN = ROOT / "eval" / "train"
+TRAIN_QA = load_questions(TRAIN / "qa.jsonl")
+
+
+def test_training_set_size_languages_and_types():
+    assert len(TRAIN_QA) >= 250 and len(list((TRAIN / "articles").glob("*.txt"))) >= 60
+    assert len({q["id"] for q in TRAIN_QA}) == len(TRAIN_QA)
+    langs = Counter(q["lang"] for q in TRAIN_QA)
+    assert langs["en"] >= 0.35 * len(TRAIN_QA)
+    types = Counter(q["type"] for q in TRAIN_QA)
+    assert {"count", "breakdown", "aggregate", "who", "where", "when", "yesno", "open", "list", "summary"} <= set(types)
+    assert types["unanswerable"] >= 0.08 * len(TRAIN_QA)
+
+
+def test_every_training_gold_string_occurs_in_its_source():
+    checked = 0
+    for q in TRAIN_QA:
+        if q["type"] == "unanswerable":
+            assert q["any_of"] == [] and q["sources"] == []
+            continue
+        text = " ".join((TRAIN / "articles" / s).read_text(encoding="utf-8") for s in q["sources"])
+        for group in q["any_of"]:
+            assert any(v in text for v in group), (q["id"], group)
+            checked += 1
+    assert checked > 300

@@ -1,0 +1,140 @@
+"""The reader end to end on the seed corpus (corpus/), through ``rag.ask``: one test per answer
+type that the engine answers correctly today."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rag import ask
+from rag.cite import check_answer
+from rag.reader.compose import NOT_FOUND
+from rag.types import Answer
+
+BANYUASIN = "004_4de73d00fb467760.txt"
+SUMSEL_STRATEGY = "001_1ba933d7ef9212ed.txt"
+OGAN_ILIR = "003_9f4374ffaab7695c.txt"
+_QUOTE = re.compile(r"\[(\d+)\]:\s*“([^”]*)”|“([^”]*)”\s*\[(\d+)\]")
+
+
+def quotes(answer: Answer) -> list[tuple[int, str]]:
+    """(marker, quoted text) of every quote in the answer, in both of its forms:
+    'fact [n]: “quote”' and '“quote” [n]'."""
+    return [(int(m[1] or m[4]), m[2] if m[1] else m[3]) for m in _QUOTE.finditer(answer.text)]
+
+
+def assert_cited_faithfully(answer: Answer) -> None:
+    """Every marker points at a citation, and every quote is the cited passage's own words."""
+    assert answer.answerable and answer.citations
+    assert check_answer(answer.text, answer.citations) == []
+    found = quotes(answer)
+    assert found, answer.text
+    for marker, quote in found:
+        for piece in quote.split("…"):
+            assert piece.strip() in answer.citations[marker - 1].text, (marker, piece)
+
+
+def lead_fact(answer: Answer) -> str:
+    """What the answer states before its first marker."""
+    return answer.text.split(" [", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("Berapa personel yang diterjunkan Polres Banyuasin untuk mengamankan Pilkada 2024?", "616 personel"),
+        ("How many officers did Polres Banyuasin deploy to secure the 2024 regional election?", "616 personnel"),
+    ],
+)
+def test_count(seed_index, question, expected):
+    answer = ask(question, index_dir=seed_index)
+    assert answer.text.startswith(expected + " [1]")
+    assert answer.citations[0].source == BANYUASIN
+    assert_cited_faithfully(answer)
+
+
+def test_count_of_an_asked_category(seed_index):
+    answer = ask("Berapa personel Satuan Brimob yang ditambahkan di tingkat PPK?", index_dir=seed_index)
+    assert answer.text.startswith("4 personel [1]")
+    assert answer.citations[0].source == SUMSEL_STRATEGY
+    assert_cited_faithfully(answer)
+
+
+@pytest.mark.parametrize(
+    "question, person, source",
+    [
+        ("Siapa Pangdam II/Sriwijaya yang menerima kunjungan Kapolda Sumsel?", "Naudi Nurdika", SUMSEL_STRATEGY),
+        ("Who is the police chief of Ogan Ilir?", "Bagus Suryo Wibowo", OGAN_ILIR),
+    ],
+)
+def test_who(seed_index, question, person, source):
+    answer = ask(question, index_dir=seed_index)
+    assert person in lead_fact(answer)
+    assert answer.citations[0].source == source
+    assert_cited_faithfully(answer)
+
+
+@pytest.mark.parametrize(
+    "question, language",
+    [
+        ("When will the Pilkada Damai declaration with Polda Sumsel and Forkompinda be held?", "en"),
+        ("Kapan deklarasi Pilkada Damai bersama Polda Sumsel dan Forkompinda digelar?", "id"),
+    ],
+)
+def test_when(seed_index, question, language):
+    answer = ask(question, index_dir=seed_index)
+    assert answer.text.startswith("18 November 2024 [1]")
+    assert answer.language == language
+    assert answer.citations[0].source == SUMSEL_STRATEGY
+    assert_cited_faithfully(answer)
+
+
+def test_yes_no(seed_index):
+    answer = ask("Apakah sudah ditemukan personel Polres Ogan Ilir yang melanggar netralitas?", index_dir=seed_index)
+    assert answer.text.startswith("Tidak.")
+    assert "belum ditemukan" in answer.text
+    assert answer.citations[0].source == OGAN_ILIR
+    assert_cited_faithfully(answer)
+
+
+@pytest.mark.parametrize(
+    "question, language",
+    [
+        ("Berapa personel yang dikerahkan Polres Garut?", "id"),
+        ("How many personnel did Polres Garut deploy?", "en"),
+        # a unit of the corpus with a category it does not report
+        ("Berapa personel Brimob yang dikerahkan Polres Banyuasin?", "id"),
+    ],
+)
+def test_unanswerable_is_declined_in_the_question_language(seed_index, question, language):
+    answer = ask(question, index_dir=seed_index)
+    assert answer.answerable is False
+    assert answer.citations == []
+    assert answer.language == language
+    assert answer.text == NOT_FOUND[language]
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        ("Ringkas pengamanan Pilkada oleh Polres Banyuasin.", BANYUASIN),
+        ("Ringkas berita pengamanan Pilkada di Ogan Ilir.", OGAN_ILIR),
+    ],
+)
+def test_summary_quotes_one_report(seed_index, question, source):
+    answer = ask(question, index_dir=seed_index)
+    assert_cited_faithfully(answer)
+    assert 2 <= len(quotes(answer)) <= 3
+    assert {c.source for c in answer.citations} == {source}
+    assert len(answer.text) < 600
+    assert len(set(answer.highlights)) == len(answer.highlights) == len(quotes(answer))
+
+
+def test_chat_spelling(seed_index):
+    answer = ask("brp personel yg diturunin polres banyuasin?", index_dir=seed_index)
+    assert answer.question == "brp personel yg diturunin polres banyuasin?"
+    assert answer.language == "id"
+    assert answer.text.startswith("616 personel [1]")
+    assert answer.citations[0].source == BANYUASIN
+    assert_cited_faithfully(answer)
