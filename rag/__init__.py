@@ -6,7 +6,22 @@
 """
 
 from rag.settings import Settings  # noqa: I001  (sets the offline switches before anything loads)
-from rag.api import IndexNotFound, QuestionError, ask, ingest
+from rag.api import ask, ingest
+from rag.errors import (
+    CorpusBusy,
+    DiskFull,
+    IndexCorrupt,
+    IndexNotFound,
+    IndexOutdated,
+    QuestionError,
+    RagError,
+    UploadRejected,
+    VectorStoreUnavailable,
+)
 from rag.types import Answer, IngestReport, Passage
 
-__all__ = ["ingest", "ask", "Settings", "Answer", "Passage", "IngestReport", "QuestionError", "IndexNotFound"]
+__all__ = [
+    "ingest", "ask", "Settings", "Answer", "Passage", "IngestReport",
+    "RagError", "IndexNotFound", "IndexCorrupt", "IndexOutdated", "VectorStoreUnavailable",
+    "CorpusBusy", "QuestionError", "UploadRejected", "DiskFull",
+]  # fmt: skip

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.embed import get_embeddings
+from rag.errors import IndexNotFound, QuestionError, UploadRejected
 from rag.index import Snapshot, current_name, load_snapshot, read_files
 from rag.ingestion import ProgressCallback, run_ingest
 from rag.query import Question, analyze_question, detect_language
@@ -27,14 +28,6 @@ from rag.types import Answer, IngestReport, Passage
 from rag.vectors import open_vector_store
 
 log = logging.getLogger(__name__)
-
-
-class QuestionError(ValueError):
-    """The question cannot be answered as asked (empty, too long)."""
-
-
-class IndexNotFound(RuntimeError):
-    """Nothing has been ingested into this index folder yet."""
 
 
 class Pipeline:
@@ -186,10 +179,6 @@ def ask(
     return get_pipeline(settings).ask(question, top_k, filters)
 
 
-class UploadRejected(ValueError):
-    """An uploaded file cannot become an article; nothing was changed."""
-
-
 def add_articles(
     files: list[Path], settings: Settings, progress: bool | ProgressCallback = False
 ) -> IngestReport:
@@ -221,5 +210,4 @@ def remove_article(source: str, settings: Settings, progress: bool | ProgressCal
     return run_ingest(settings, progress)
 
 
-__all__ = ["ingest", "ask", "add_articles", "remove_article", "Filters", "Pipeline", "QuestionError",
-           "IndexNotFound", "UploadRejected", "detect_language"]
+__all__ = ["ingest", "ask", "add_articles", "remove_article", "Filters", "Pipeline", "detect_language"]

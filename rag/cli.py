@@ -85,10 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         top_k=getattr(args, "top_k", None),
         answer_engine=getattr(args, "engine", None),
     )
-    from rag.api import IndexNotFound, QuestionError, ask, ingest
-    from rag.index import IndexOutdated
-    from rag.ingestion import IngestBusy
-    from rag.vectors import VectorStoreUnavailable
+    from rag.api import ask, ingest
+    from rag.errors import RagError
 
     try:
         if args.command == "eval":
@@ -103,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             print(report.summary())
             return 0
         answer = ask(" ".join(args.question), settings=settings)
-    except (QuestionError, IndexNotFound, IndexOutdated, IngestBusy, VectorStoreUnavailable, FileNotFoundError) as exc:
+    except (RagError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:

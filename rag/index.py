@@ -21,15 +21,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rag.errors import IndexOutdated
 from rag.keyword import KeywordIndex
 from rag.types import ArticleMeta, Chunk
 
 # 2: tokens canonicalised with the synonym groups of rag/knowledge (format 1 used rag/resources).
 SNAPSHOT_FORMAT = 2
-
-
-class IndexOutdated(RuntimeError):
-    """The index was written by an older version; the next ingest rebuilds it."""
 
 
 @dataclass

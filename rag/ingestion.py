@@ -18,7 +18,8 @@ from rag.analyzer import analyze
 from rag.chunk import chunk_article
 from rag.clean import clean_text
 from rag.embed import get_embeddings
-from rag.index import FileRecord, IndexOutdated, Snapshot, load_snapshot, write_snapshot
+from rag.errors import CorpusBusy, IndexOutdated
+from rag.index import FileRecord, Snapshot, load_snapshot, write_snapshot
 from rag.load import UnreadableFile, file_hash, list_corpus, load_file
 from rag.metadata import extract_metadata, strip_header_lines
 from rag.query import canonical
@@ -31,10 +32,6 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, what)
 
 
-class IngestBusy(RuntimeError):
-    """Another ingest holds the lock on this index folder."""
-
-
 @contextlib.contextmanager
 def index_lock(index_dir: Path) -> Iterator[None]:
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -42,7 +39,7 @@ def index_lock(index_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise IngestBusy(f"another ingest is running on {index_dir}") from exc
+            raise CorpusBusy(f"another ingest is running on {index_dir}") from exc
         try:
             yield
         finally:

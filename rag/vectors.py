@@ -6,11 +6,8 @@ import hashlib
 from pathlib import Path
 from urllib.parse import urlparse
 
+from rag.errors import VectorStoreUnavailable
 from rag.settings import Settings
-
-
-class VectorStoreUnavailable(RuntimeError):
-    """The configured Chroma server cannot be reached (or the folder cannot be opened)."""
 
 
 def collection_name(settings: Settings) -> str:

@@ -134,7 +134,8 @@ def test_killed_ingest_leaves_a_usable_index(seed_corpus, tmp_path, kill_after):
 def test_index_of_an_older_format_is_rebuilt_by_the_next_ingest(seed_corpus, tmp_path, caplog):
     import json
 
-    from rag.index import SNAPSHOT_FORMAT, IndexOutdated
+    from rag.errors import IndexOutdated
+    from rag.index import SNAPSHOT_FORMAT
 
     index = tmp_path / "index"
     ingest(seed_corpus, index, progress=False)

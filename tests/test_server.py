@@ -14,8 +14,8 @@ import pytest
 from conftest import free_port
 from rag import ask, ingest
 from rag.api import Pipeline
+from rag.errors import VectorStoreUnavailable
 from rag.settings import Settings
-from rag.vectors import VectorStoreUnavailable
 
 pytestmark = pytest.mark.server
 
