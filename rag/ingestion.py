@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,17 +33,35 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, what)
 
 
+class _HeldLocks(threading.local):
+    """The index folders whose lock this thread holds."""
+
+    def __init__(self) -> None:
+        self.dirs: set[Path] = set()
+
+
+_held = _HeldLocks()
+
+
 @contextlib.contextmanager
 def index_lock(index_dir: Path) -> Iterator[None]:
+    """The lock of an index folder: one ingest or corpus change at a time (CorpusBusy otherwise).
+    Re-entrant within a thread, so a corpus change can ingest inside its own transaction."""
     index_dir.mkdir(parents=True, exist_ok=True)
+    key = index_dir.resolve()
+    if key in _held.dirs:
+        yield
+        return
     with (index_dir / "ingest.lock").open("w") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise CorpusBusy(f"another ingest is running on {index_dir}") from exc
+        _held.dirs.add(key)
         try:
             yield
         finally:
+            _held.dirs.discard(key)
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
