@@ -25,9 +25,12 @@ from rag.reader.engine import Reader
 from rag.retrieve import HybridRetriever
 from rag.settings import Settings
 from rag.types import Answer, IngestReport, Passage
-from rag.vectors import open_vector_store
+from rag.vectors import VectorStore
 
 log = logging.getLogger(__name__)
+
+# The notice put in ``Answer.flagged`` when the answer was found by keyword search alone.
+DENSE_UNAVAILABLE = "dense search unavailable, answered from keyword search only"
 
 
 class Pipeline:
@@ -53,8 +56,10 @@ class Pipeline:
                 return
             started = time.perf_counter()
             snapshot = load_snapshot(self.index_dir)
+            if snapshot is None:
+                raise IndexNotFound(f"no index in {self.index_dir}: run `rag ingest` first")
             embeddings = get_embeddings(self.settings.embedding_model, self.settings.embedding_batch_size)
-            store = open_vector_store(self.settings, self.index_dir, embeddings)
+            store = VectorStore(self.settings, self.index_dir)  # connects at the first dense search
             s = self.settings
             self.retriever = HybridRetriever(snapshot, store, embeddings, s.dense_k, s.bm25_k, s.rrf_k, s.dense_weight)
             texts = _article_texts(snapshot)
@@ -72,20 +77,29 @@ class Pipeline:
         question = validate_question(question, self.settings.max_question_chars)
         self._ensure_loaded()
         q = analyze_question(question)
-        contexts, passages = self.passages(q, top_k, filters)
+        contexts, passages, unavailable = self._retrieve(q, top_k, filters)
         if not contexts:
-            return Answer(question, NOT_FOUND[q.language], False, [], [], q.language, self.engine.name)
-        answer = self.engine.answer(q, passages)
-        answer.contexts = contexts + [c for c in answer.citations if c not in contexts]
+            answer = Answer(question, NOT_FOUND[q.language], False, [], [], q.language, self.engine.name)
+        else:
+            answer = self.engine.answer(q, passages)
+            answer.contexts = contexts + [c for c in answer.citations if c not in contexts]
+        if unavailable:
+            answer.dense_search = False
+            answer.flagged.append(f"{DENSE_UNAVAILABLE}: {unavailable}")
         return answer
 
     def passages(self, q: Question, top_k: int | None = None, filters: Filters | None = None) -> tuple[list[Passage], list[Passage]]:
         """(the ``top_k`` best passages, every passage of their articles for the reader)."""
+        contexts, passages, _ = self._retrieve(q, top_k, filters)
+        return contexts, passages
+
+    def _retrieve(self, q: Question, top_k: int | None, filters: Filters | None) -> tuple[list[Passage], list[Passage], str]:
         self._ensure_loaded()
         k = max(top_k or self.settings.top_k, 1)
         sources = filters.sources(self.snapshot) if filters and filters.active else None
-        pool = self.retriever.retrieve(q, max(k, self.settings.dense_k), sources)  # one retrieval serves both
-        return pool[:k], self.retriever.article_passages(pool, self.settings.answer_articles)
+        found = self.retriever.search(q, max(k, self.settings.dense_k), sources)  # one retrieval serves both
+        pool = found.passages
+        return pool[:k], self.retriever.article_passages(pool, self.settings.answer_articles), found.dense_unavailable
 
 
     def articles(self) -> list[dict]:

@@ -9,19 +9,29 @@ Layout of the index folder::
 An ingest writes a complete new snapshot and only then points ``CURRENT`` at it, so an interrupted
 ingest leaves the previous snapshot live. Vectors are keyed by chunk id; readers ignore vectors
 whose id is not in the live snapshot, and the next ingest deletes them.
+
+The manifest holds the sha256 of every other file of its snapshot and the version of the analysis
+that made the tokens (:func:`rag.tokens.analyzer_version`). Loading checks the checksums: a
+damaged or truncated file raises :class:`~rag.errors.IndexCorrupt` (``rag doctor --repair``),
+never a parser's traceback.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import os
 import shutil
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from rag.errors import IndexOutdated
+from rag.crashpoints import crash_point
+from rag.errors import DiskFull, IndexCorrupt, IndexOutdated
 from rag.keyword import KeywordIndex
 from rag.types import ArticleMeta, Chunk
 
@@ -46,6 +56,8 @@ class Snapshot:
     tokens: dict[str, list[str]] = field(default_factory=dict)  # analysed tokens per chunk id
     keyword: KeywordIndex | None = None
     name: str = ""
+    analyzer: str = ""  # rag.tokens.analyzer_version() of the tokens ("" when unknown)
+    checksums: dict[str, str] = field(default_factory=dict)  # file in the snapshot -> sha256
 
     def build_keyword_index(self) -> None:
         ids = list(self.chunks)
@@ -66,59 +78,147 @@ def current_name(index_dir: Path) -> str:
         return ""
 
 
+def snapshot_folder(index_dir: Path, name: str) -> Path:
+    return index_dir / "snapshots" / name
+
+
+def _damaged(index_dir: Path, what: str) -> IndexCorrupt:
+    return IndexCorrupt(f"the index in {index_dir} is damaged ({what}): run `rag doctor --repair`")
+
+
+def read_manifest(index_dir: Path, name: str) -> dict[str, Any]:
+    """The parsed manifest of snapshot ``name`` (raises IndexCorrupt when missing or unreadable)."""
+    path = snapshot_folder(index_dir, name) / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise _damaged(index_dir, f"{path.name} of snapshot {name} is missing") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _damaged(index_dir, f"{path.name} of snapshot {name} is not valid JSON: {exc}") from exc
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise _damaged(index_dir, f"{path.name} of snapshot {name} has no file list")
+    return manifest
+
+
+def _records(index_dir: Path, manifest: dict[str, Any]) -> dict[str, FileRecord]:
+    try:
+        return {
+            src: FileRecord(rec["sha256"], list(rec["chunk_ids"]), ArticleMeta(**rec["meta"]))
+            for src, rec in manifest["files"].items()
+        }
+    except (KeyError, TypeError) as exc:
+        raise _damaged(index_dir, f"a file record of the manifest is incomplete: {exc}") from exc
+
+
 def read_files(index_dir: Path) -> dict[str, FileRecord]:
     """The indexed files and their metadata, from the live manifest only (cheap)."""
     name = current_name(index_dir)
     if not name:
         return {}
-    manifest = json.loads((index_dir / "snapshots" / name / "manifest.json").read_text())
-    return {
-        src: FileRecord(rec["sha256"], rec["chunk_ids"], ArticleMeta(**rec["meta"]))
-        for src, rec in manifest["files"].items()
-    }
+    return _records(index_dir, read_manifest(index_dir, name))
 
 
-def load_snapshot(index_dir: Path) -> Snapshot | None:
-    """The live snapshot, or None when nothing has been ingested yet."""
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def snapshot_files(folder: Path) -> Iterator[Path]:
+    """Every file of a snapshot folder except the manifest, sorted."""
+    return iter(sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json"))
+
+
+def checksum_problems(index_dir: Path, name: str, checksums: dict[str, str]) -> list[str]:
+    """Files of snapshot ``name`` that are missing or differ from their checksum, in words."""
+    folder = snapshot_folder(index_dir, name)
+    problems = []
+    for rel, expected in sorted(checksums.items()):
+        path = folder / rel
+        if not path.is_file():
+            problems.append(f"{rel} is missing")
+        elif file_sha256(path) != expected:
+            problems.append(f"{rel} does not match its checksum (truncated or changed)")
+    return problems
+
+
+def load_snapshot(index_dir: Path, keyword: bool = True) -> Snapshot | None:
+    """The live snapshot, or None when nothing has been ingested yet.
+
+    Raises IndexOutdated for an older format and IndexCorrupt for a missing, damaged or changed
+    file. ``keyword=False`` skips the BM25 files (the ingest rebuilds them anyway)."""
     name = current_name(index_dir)
     if not name:
         return None
-    folder = index_dir / "snapshots" / name
-    manifest = json.loads((folder / "manifest.json").read_text())
+    folder = snapshot_folder(index_dir, name)
+    if not folder.is_dir():
+        raise _damaged(index_dir, f"CURRENT names snapshot {name}, which does not exist")
+    manifest = read_manifest(index_dir, name)
     if manifest.get("format") != SNAPSHOT_FORMAT:
         raise IndexOutdated(
             f"index at {index_dir} has format {manifest.get('format')} (this version writes {SNAPSHOT_FORMAT}): "
             "run `rag ingest` to rebuild it"
         )
-    snap = Snapshot(model=manifest["model"], name=name)
-    for source, rec in manifest["files"].items():
-        snap.files[source] = FileRecord(rec["sha256"], rec["chunk_ids"], ArticleMeta(**rec["meta"]))
-    with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            meta = snap.files[row["source"]].meta
-            snap.chunks[row["id"]] = Chunk(row["id"], row["source"], row["position"], row["text"], meta)
-            snap.tokens[row["id"]] = row["tokens"]
-    snap.keyword = KeywordIndex.load(folder / "bm25")
+    checksums = manifest.get("checksums") or {}
+    if not keyword:
+        checksums = {k: v for k, v in checksums.items() if not k.startswith("bm25/")}
+    problems = checksum_problems(index_dir, name, checksums)
+    if problems:
+        raise _damaged(index_dir, "; ".join(problems))
+    snap = Snapshot(model=str(manifest.get("model", "")), name=name, analyzer=str(manifest.get("analyzer", "")),
+                    checksums=dict(manifest.get("checksums") or {}))  # fmt: skip
+    snap.files = _records(index_dir, manifest)
+    number = 0
+    try:
+        with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
+            for line in fh:
+                number += 1
+                row = json.loads(line)
+                meta = snap.files[row["source"]].meta
+                snap.chunks[row["id"]] = Chunk(row["id"], row["source"], row["position"], row["text"], meta)
+                snap.tokens[row["id"]] = row["tokens"]
+    except FileNotFoundError as exc:
+        raise _damaged(index_dir, "chunks.jsonl is missing") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise _damaged(index_dir, f"chunks.jsonl line {number + 1 if isinstance(exc, UnicodeDecodeError) else number} cannot be read: {exc}") from exc
+    listed = {cid for rec in snap.files.values() for cid in rec.chunk_ids}
+    if listed != set(snap.chunks):
+        raise _damaged(index_dir, f"chunks.jsonl holds {len(snap.chunks)} chunks, the manifest lists {len(listed)}")
+    if keyword:
+        try:
+            snap.keyword = KeywordIndex.load(folder / "bm25")
+        except Exception as exc:  # bm25s and numpy raise many types for a damaged file
+            raise _damaged(index_dir, f"the keyword index cannot be read: {type(exc).__name__}: {exc}") from exc
+        if snap.keyword.ids != list(snap.chunks):
+            raise _damaged(index_dir, "the keyword index does not list the snapshot's chunks")
     return snap
 
 
 def write_snapshot(index_dir: Path, snap: Snapshot) -> str:
-    """Write ``snap`` as a new snapshot folder, then switch ``CURRENT`` to it atomically."""
+    """Write ``snap`` as a new snapshot folder, then switch ``CURRENT`` to it atomically.
+
+    The previous snapshot is deleted only after the switch. A full disk raises DiskFull and
+    leaves the previous snapshot live."""
+    try:
+        return _write_snapshot(index_dir, snap)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise DiskFull(
+                f"no space left on the device while writing the index in {index_dir}; the previous "
+                "index is unchanged and still answers: free some space and run `rag ingest` again"
+            ) from exc
+        raise
+
+
+def _write_snapshot(index_dir: Path, snap: Snapshot) -> str:
     root = index_dir / "snapshots"
     root.mkdir(parents=True, exist_ok=True)
     name = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
     tmp = root / f".tmp-{name}"
+    crash_point("snapshot: create folder")
     tmp.mkdir()
-    manifest = {
-        "format": SNAPSHOT_FORMAT,
-        "model": snap.model,
-        "files": {
-            s: {"sha256": r.sha256, "chunk_ids": r.chunk_ids, "meta": vars(r.meta)}
-            for s, r in sorted(snap.files.items())
-        },
-    }
-    _write(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     rows = (
         json.dumps(
             {"id": c.id, "source": c.source, "position": c.position, "text": c.text,
@@ -127,21 +227,44 @@ def write_snapshot(index_dir: Path, snap: Snapshot) -> str:
         )
         for c in snap.chunks.values()
     )  # fmt: skip
+    crash_point("snapshot: write chunks.jsonl")
     _write(tmp / "chunks.jsonl", "\n".join(rows) + "\n")
     if snap.keyword is None:
         snap.build_keyword_index()
+    crash_point("snapshot: write keyword index")
     snap.keyword.save(tmp / "bm25")
+    for path in snapshot_files(tmp / "bm25"):
+        _fsync_file(path)
+    snap.checksums = {p.relative_to(tmp).as_posix(): file_sha256(p) for p in snapshot_files(tmp)}
+    manifest = {
+        "format": SNAPSHOT_FORMAT,
+        "model": snap.model,
+        "analyzer": snap.analyzer,
+        "checksums": snap.checksums,
+        "files": {
+            s: {"sha256": r.sha256, "chunk_ids": r.chunk_ids, "meta": vars(r.meta)}
+            for s, r in sorted(snap.files.items())
+        },
+    }
+    crash_point("snapshot: write manifest.json")
+    _write(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+    _fsync_dir(tmp)
     final = root / name
+    crash_point("snapshot: rename folder")
     os.replace(tmp, final)
     _fsync_dir(root)
     pointer = index_dir / ".CURRENT.tmp"
+    crash_point("snapshot: write CURRENT.tmp")
     _write(pointer, name)
+    crash_point("snapshot: switch CURRENT")
     os.replace(pointer, index_dir / "CURRENT")  # the commit point
     _fsync_dir(index_dir)
     snap.name = name
+    crash_point("snapshot: delete old snapshots")
     for old in root.iterdir():  # older snapshots and leftovers of interrupted runs
         if old.name != name:
             shutil.rmtree(old, ignore_errors=True)
+            crash_point("snapshot: deleted one old snapshot")
     return name
 
 
@@ -149,6 +272,11 @@ def _write(path: Path, text: str) -> None:
     with path.open("w", encoding="utf-8") as fh:
         fh.write(text)
         fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb+") as fh:
         os.fsync(fh.fileno())
 
 

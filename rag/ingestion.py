@@ -15,18 +15,18 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from rag.analyzer import analyze
 from rag.chunk import chunk_article
 from rag.clean import clean_text
+from rag.crashpoints import crash_point
 from rag.embed import get_embeddings
-from rag.errors import CorpusBusy, IndexOutdated
+from rag.errors import CorpusBusy, IndexCorrupt, IndexOutdated
 from rag.index import FileRecord, Snapshot, load_snapshot, write_snapshot
 from rag.load import UnreadableFile, file_hash, list_corpus, load_file
 from rag.metadata import extract_metadata, strip_header_lines
-from rag.query import canonical
 from rag.settings import Settings
+from rag.tokens import analyzer_version, index_tokens
 from rag.types import Article, Chunk, IngestReport
-from rag.vectors import open_vector_store
+from rag.vectors import VectorStore, open_vector_store
 
 log = logging.getLogger(__name__)
 
@@ -85,22 +85,22 @@ def index_text(chunk: Chunk) -> str:
 def run_ingest(
     settings: Settings, progress: bool | ProgressCallback = True
 ) -> IngestReport:
+    """Bring the index up to date with the corpus, repairing what the cheap checks find broken.
+
+    Cheap checks first: a damaged snapshot is rebuilt from the corpus (a damaged keyword index
+    alone is rebuilt from the chunks), tokens of another analyzer version are re-made, and every
+    chunk whose vector is missing from the store (or stored with other text) is re-embedded, so
+    a lost ``chroma.sqlite3`` or a new empty Chroma server is repaired by the next ingest."""
     corpus_dir, index_dir = Path(settings.corpus_dir), Path(settings.index_dir)
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"corpus folder {corpus_dir} does not exist")
     started = time.perf_counter()
     report = IngestReport()
     with index_lock(index_dir):
-        try:
-            old = load_snapshot(index_dir)
-        except IndexOutdated as exc:
-            log.info("rebuilding the whole index: %s", exc)
-            old = None
-        if old is not None and old.model != settings.embedding_model:
-            log.info("embedding model changed (%s -> %s): re-embedding everything", old.model, settings.embedding_model)
-            old = None
-        new = Snapshot(model=settings.embedding_model)
-        fresh: list[Chunk] = []
+        crash_point("ingest: start")
+        old = _previous_snapshot(index_dir, settings, report)
+        analyzer = analyzer_version()
+        new = Snapshot(model=settings.embedding_model, analyzer=analyzer)
         seen: set[str] = set()
         for path in list_corpus(corpus_dir):
             source = path.relative_to(corpus_dir).as_posix()
@@ -108,7 +108,7 @@ def run_ingest(
             previous = old.files.get(source) if old else None
             try:
                 if previous and previous.sha256 == file_hash(path.read_bytes()):
-                    _carry_over(old, new, source)
+                    _carry_over(old, new, source, retokenize=old.analyzer != analyzer)
                     report.unchanged.append(source)
                     continue
                 article = prepare_article(path, corpus_dir, settings)
@@ -122,32 +122,71 @@ def run_ingest(
             new.files[source] = FileRecord(article.sha256, [c.id for c in chunks], article.meta)
             for c in chunks:
                 new.chunks[c.id] = c
-                new.tokens[c.id] = [canonical(t) for t in analyze(index_text(c))]
-            fresh += chunks
+                new.tokens[c.id] = index_tokens(index_text(c))
             (report.updated if previous else report.added).append(source)
         if old:
             report.removed += sorted(s for s in old.files if s not in seen)
+        if old and old.analyzer != analyzer and report.unchanged:
+            report.repairs.append("keyword tokens re-made with the current analyzer")
 
-        store = open_vector_store(settings, index_dir, get_embeddings(settings.embedding_model, settings.embedding_batch_size))
-        _embed_and_store(store, fresh, settings, progress)
+        crash_point("ingest: open vector store")
+        store = open_vector_store(settings, index_dir)
+        stored = store.documents(list(new.chunks))
+        to_embed = [c for c in new.chunks.values() if stored.get(c.id) != c.text]
+        unchanged_ids = {cid for src in report.unchanged for cid in new.files[src].chunk_ids}
+        restored = sum(c.id in unchanged_ids for c in to_embed)
+        if restored:
+            report.reembedded = restored
+            report.repairs.append(f"{restored} missing vectors re-embedded")
+            log.warning("%d chunks of unchanged articles had no vector in %s: re-embedding them", restored, store.where)
+        _embed_and_store(store, to_embed, settings, progress)
         new.build_keyword_index()
+        crash_point("ingest: write snapshot")
         write_snapshot(index_dir, new)  # commit point: from here on the new index is live
+        crash_point("ingest: delete stale vectors")
         _delete_stale_vectors(store, set(new.chunks))
+        crash_point("ingest: done")
     report.chunks = len(new.chunks)
     report.seconds = time.perf_counter() - started
     log.info("ingest: %s", report.summary())
     return report
 
 
-def _carry_over(old: Snapshot, new: Snapshot, source: str) -> None:
+def _previous_snapshot(index_dir: Path, settings: Settings, report: IngestReport) -> Snapshot | None:
+    """The live snapshot to build on, or None to rebuild everything (vectors still in the store
+    are reused, so a rebuild only re-embeds what is missing)."""
+    try:
+        old = load_snapshot(index_dir)
+    except IndexOutdated as exc:
+        log.info("rebuilding the whole index: %s", exc)
+        return None
+    except IndexCorrupt as damaged:
+        try:
+            old = load_snapshot(index_dir, keyword=False)
+        except (IndexCorrupt, IndexOutdated):
+            log.warning("%s; rebuilding it from the corpus", damaged)
+            report.repairs.append("damaged snapshot rebuilt from the corpus")
+            return None
+        log.warning("%s; rebuilding the keyword index", damaged)
+        report.repairs.append("damaged keyword index rebuilt")
+    if old is not None and old.model != settings.embedding_model:
+        log.info("embedding model changed (%s -> %s): re-embedding everything", old.model, settings.embedding_model)
+        return None
+    if old is not None and not old.checksums:
+        report.repairs.append("checksums added to the snapshot")
+    return old
+
+
+def _carry_over(old: Snapshot, new: Snapshot, source: str, retokenize: bool = False) -> None:
     record = old.files[source]
     new.files[source] = record
     for cid in record.chunk_ids:
-        new.chunks[cid] = old.chunks[cid]
-        new.tokens[cid] = old.tokens[cid]
+        chunk = old.chunks[cid]
+        new.chunks[cid] = chunk
+        new.tokens[cid] = index_tokens(index_text(chunk)) if retokenize else old.tokens[cid]
 
 
-def _embed_and_store(store, chunks: list[Chunk], settings: Settings, progress: bool | ProgressCallback) -> None:
+def _embed_and_store(store: VectorStore, chunks: list[Chunk], settings: Settings, progress: bool | ProgressCallback) -> None:
     if not chunks:
         return
     from tqdm.auto import tqdm
@@ -156,28 +195,20 @@ def _embed_and_store(store, chunks: list[Chunk], settings: Settings, progress: b
     ordered = sorted(chunks, key=lambda c: len(index_text(c)))
     batch = max(1, settings.embedding_batch_size) * 4
     bar = tqdm(total=len(ordered), desc="embedding chunks", unit="chunk", disable=progress is not True)
-    embeddings = store.embeddings
-    collection = store._collection
+    embeddings = get_embeddings(settings.embedding_model, settings.embedding_batch_size)
     for start in range(0, len(ordered), batch):
         part = ordered[start : start + batch]
         vectors = embeddings.embed_documents([index_text(c) for c in part])
-        collection.upsert(
-            ids=[c.id for c in part],
-            embeddings=vectors,
-            documents=[c.text for c in part],
-            metadatas=[c.metadata() for c in part],
-        )
+        crash_point("ingest: write a batch of vectors")
+        store.upsert([c.id for c in part], vectors, [c.text for c in part], [c.metadata() for c in part])
         bar.update(len(part))
         if callable(progress):
             progress(min(start + batch, len(ordered)), len(ordered), "embedding chunks")
     bar.close()
 
 
-def _delete_stale_vectors(store, live: set[str]) -> None:
-    collection = store._collection
-    stored = collection.get(include=[])["ids"]
-    stale = [i for i in stored if i not in live]
-    for start in range(0, len(stale), 5000):
-        collection.delete(ids=stale[start : start + 5000])
+def _delete_stale_vectors(store: VectorStore, live: set[str]) -> None:
+    stale = sorted(store.ids() - live)
+    store.delete(stale)
     if stale:
         log.info("deleted %d stale vectors", len(stale))

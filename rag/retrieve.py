@@ -7,10 +7,15 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
+from langchain_core.embeddings import Embeddings
+
+from rag.errors import VectorStoreUnavailable
 from rag.index import Snapshot
 from rag.query import Question, concept_stems
 from rag.types import Passage
+from rag.vectors import VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +36,22 @@ def keyword_terms(question: Question) -> list[str]:
     return list(dict.fromkeys(t for concept in question.concepts for t in sorted(concept_stems(concept))))
 
 
+@dataclass
+class Retrieval:
+    """The fused passages, best first, and why dense search was left out ("" when it was not)."""
+
+    passages: list[Passage] = field(default_factory=list)
+    dense_unavailable: str = ""
+
+
 class HybridRetriever:
     """Dense + BM25 over one snapshot. Vectors not in the snapshot (left by an interrupted ingest)
-    are ignored."""
+    are ignored. When the vector store fails (down, frozen, damaged), :meth:`search` ranks by
+    keywords alone and says so in :attr:`Retrieval.dense_unavailable`."""
 
     def __init__(
-        self, snapshot: Snapshot, store, embeddings, dense_k: int = 20, bm25_k: int = 20, rrf_k: int = 60,
-        dense_weight: float = 1.0,
+        self, snapshot: Snapshot, store: VectorStore | None, embeddings: Embeddings, dense_k: int = 20,
+        bm25_k: int = 20, rrf_k: int = 60, dense_weight: float = 1.0,
     ):  # fmt: skip
         self.snapshot = snapshot
         self.store = store
@@ -55,8 +69,8 @@ class HybridRetriever:
         vector = self.embeddings.embed_query(question.search_text)
         factor = 2 if sources is None else 8  # over-fetch: some ids are filtered out below
         n = min(self.dense_k * factor, len(self.snapshot.chunks) * 2)
-        hits = self.store._collection.query(query_embeddings=[vector], n_results=max(1, n), include=[])
-        return [i for i in hits["ids"][0] if self._allowed(i, sources)][: self.dense_k]
+        hits = self.store.query(vector, max(1, n))
+        return [i for i in hits if self._allowed(i, sources)][: self.dense_k]
 
     def keyword(self, question: Question, sources: set[str] | None = None) -> list[str]:
         if self.snapshot.keyword is None:
@@ -78,9 +92,18 @@ class HybridRetriever:
                 ]
         return [p for group in by_source.values() for p in group]
 
-    def retrieve(self, question: Question, k: int, sources: set[str] | None = None) -> list[Passage]:
+    def search(self, question: Question, k: int, sources: set[str] | None = None) -> Retrieval:
         """The ``k`` best passages; ``sources`` restricts them to those articles (filters)."""
-        fused = rrf(
-            [self.keyword(question, sources), self.dense(question, sources)], self.rrf_k, [1.0, self.dense_weight]
-        )
-        return [Passage.from_chunk(self.snapshot.chunks[i], score) for i, score in fused[:k]]
+        keyword = self.keyword(question, sources)
+        try:
+            dense, unavailable = self.dense(question, sources), ""
+        except VectorStoreUnavailable as exc:
+            log.warning("dense search unavailable, ranking by keywords only: %s", exc)
+            dense, unavailable = [], str(exc)
+        fused = rrf([keyword, dense], self.rrf_k, [1.0, self.dense_weight])
+        passages = [Passage.from_chunk(self.snapshot.chunks[i], score) for i, score in fused[:k]]
+        return Retrieval(passages, unavailable)
+
+    def retrieve(self, question: Question, k: int, sources: set[str] | None = None) -> list[Passage]:
+        """The passages of :meth:`search` (dense search left out silently when unavailable)."""
+        return self.search(question, k, sources).passages

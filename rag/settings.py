@@ -59,6 +59,11 @@ class Settings:
     dense_weight: float = 0.2
     collection: str = "pilkada"
     chroma_url: str = ""  # e.g. http://127.0.0.1:8000 selects a Chroma server instead of the embedded store
+    # Seconds a call to a Chroma server may take (a frozen server fails the question's dense search
+    # within this time and the answer comes from keyword search, flagged); after a failure the
+    # server is left alone for chroma_retry_after seconds.
+    chroma_timeout: float = 5.0
+    chroma_retry_after: float = 30.0
 
     # Answering
     answer_engine: str = "extractive"  # extractive | llm

@@ -68,6 +68,7 @@ class Answer:
     engine: str = "extractive"
     flagged: list[str] = field(default_factory=list)  # problems found when checking the answer
     highlights: list[str] = field(default_factory=list)  # the sentence each citation rests on
+    dense_search: bool = True  # False: the vector store failed and only keyword search ranked
 
     def __str__(self) -> str:
         return self.text
@@ -82,6 +83,9 @@ class IngestReport:
     skipped: dict[str, str] = field(default_factory=dict)  # source -> reason
     chunks: int = 0  # chunks in the index after the run
     seconds: float = 0.0
+    reembedded: int = 0  # vectors of unchanged articles that were missing from the store
+    repairs: list[str] = field(default_factory=list)  # what the run found broken and rebuilt
+
 
     def summary(self) -> str:
         lines = [
@@ -89,5 +93,6 @@ class IngestReport:
             f"unchanged {len(self.unchanged)}, skipped {len(self.skipped)}; "
             f"{self.chunks} chunks in the index ({self.seconds:.1f} s)"
         ]
+        lines += [f"  repaired: {what}" for what in self.repairs]
         lines += [f"  skipped {src}: {why}" for src, why in sorted(self.skipped.items())]
         return "\n".join(lines)
