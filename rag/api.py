@@ -149,6 +149,13 @@ def _article_texts(snapshot: Snapshot) -> dict[str, str]:
 def validate_question(question: str, max_chars: int) -> str:
     if not isinstance(question, str) or not question.strip():
         raise QuestionError("the question is empty")
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError as exc:  # invalid UTF-8 on a command line arrives as lone surrogates
+        raise QuestionError(
+            f"the question is not valid text (an invalid UTF-8 byte or a lone surrogate at character "
+            f"{exc.start + 1}): type it again or check the terminal's encoding"
+        ) from exc
     question = " ".join(question.split())
     if len(question) > max_chars:
         raise QuestionError(f"the question is too long ({len(question)} characters; limit {max_chars})")

@@ -1,13 +1,18 @@
-"""Command line: ``rag ingest``, ``rag ask``. A thin layer over :mod:`rag.api`."""
+"""Command line: ``rag ingest``, ``rag ask``, ``rag doctor``... A thin layer over :mod:`rag.api`.
+
+Every failure the pipeline reports on purpose (:mod:`rag.errors`), a missing folder and a full disk
+end in one line ``error: ...`` on stderr and exit status 2, never a traceback."""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import sys
 from pathlib import Path
 
+from rag.errors import DiskFull, RagError
 from rag.settings import Settings
 
 
@@ -36,6 +41,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", "--top-k", type=int, help="number of passages to retrieve")
     p.add_argument("--engine", choices=["extractive", "llm"], help="answer engine")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+    p = sub.add_parser("doctor", help="check the index (and repair it with --repair)",
+                       description="Check the live index: the snapshot's files against the checksums "
+                       "written at ingest, the snapshot format and analyzer version, the keyword index "
+                       "against the chunks, and that the vector store holds a vector for every chunk "
+                       "(a sample compared with a fresh embedding). Prints each problem in plain words "
+                       "with what to run. Exit status 0 when the index is healthy, 1 otherwise.")  # fmt: skip
+    p.add_argument("--repair", action="store_true",
+                   help="rebuild what is broken from the corpus (re-embeds only missing vectors, "
+                   "rebuilds the keyword index; the live index keeps answering until the new one is complete)")  # fmt: skip
+    p.add_argument("--corpus", type=Path, help="corpus folder used by --repair (default: corpus, or RAG_CORPUS_DIR)")
+    p.add_argument("--index", type=Path, help="index folder (default: .rag, or RAG_INDEX_DIR)")
+    p.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
+    p.add_argument("--sample", type=int, default=3, help="stored vectors to compare with a fresh embedding (default 3)")
 
     p = sub.add_parser("serve", help="open the chat UI", add_help=False,
                        description="Serve the chat UI; same options as `python app.py`.")  # fmt: skip
@@ -78,36 +97,54 @@ def main(argv: list[str] | None = None) -> int:
     )
     for noisy in ("httpx", "chromadb", "sentence_transformers", "bm25s", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("error: interrupted (the previous index is still live)", file=sys.stderr)
+        return 130
+    except (RagError, FileNotFoundError) as exc:
+        return _fail(exc)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            return _fail(DiskFull(f"no space left on the device ({exc.filename or 'writing'}); the live "
+                                  "index is unchanged: free some space and try again"))  # fmt: skip
+        raise
+
+
+def _fail(exc: BaseException) -> int:
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(
-        corpus_dir=getattr(args, "corpus", None) if args.command == "ingest" else None,
+        corpus_dir=getattr(args, "corpus", None) if args.command in ("ingest", "doctor") else None,
         index_dir=None if args.command in ("eval", "train") else args.index,
         chroma_url=getattr(args, "chroma_url", None),
         top_k=getattr(args, "top_k", None),
         answer_engine=getattr(args, "engine", None),
     )
     from rag.api import ask, ingest
-    from rag.errors import RagError
 
-    try:
-        if args.command == "eval":
-            return _evaluate(args, settings)
-        if args.command == "train":
-            from rag.reader.train import train
+    if args.command == "eval":
+        return _evaluate(args, settings)
+    if args.command == "train":
+        from rag.reader.train import train
 
-            print(json.dumps(train(args.qa, args.corpus or [settings.corpus_dir], args.index, args.out), indent=2))
-            return 0
-        if args.command == "ingest":
-            report = ingest(settings=settings, progress=not args.no_progress)
-            print(report.summary())
-            return 0
-        answer = ask(" ".join(args.question), settings=settings)
-    except (RagError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        print(json.dumps(train(args.qa, args.corpus or [settings.corpus_dir], args.index, args.out), indent=2))
+        return 0
+    if args.command == "ingest":
+        report = ingest(settings=settings, progress=not args.no_progress)
+        print(report.summary())
+        return 0
+    if args.command == "doctor":
+        return _doctor(args, settings)
+    answer = ask(" ".join(args.question), settings=settings)
     if args.json:
         print(json.dumps(
             {"text": answer.text, "answerable": answer.answerable, "flagged": answer.flagged,
-             "citations": [vars(c) for c in answer.citations]},
+             "dense_search": answer.dense_search, "citations": [vars(c) for c in answer.citations]},
             ensure_ascii=False, indent=2,
         ))  # fmt: skip
         return 0
@@ -118,6 +155,18 @@ def main(argv: list[str] | None = None) -> int:
     for problem in answer.flagged:
         print(f"warning: {problem}", file=sys.stderr)
     return 0
+
+
+def _doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.doctor import check, repair
+
+    if args.repair:
+        result = repair(settings, progress=False, sample=args.sample)
+        print(result.summary())
+        return 0 if result.after.healthy else 1
+    report = check(settings, args.sample)
+    print(report.summary())
+    return 0 if report.healthy else 1
 
 
 def _evaluate(args: argparse.Namespace, settings: Settings) -> int:

@@ -21,7 +21,7 @@ from rag.crashpoints import crash_point
 from rag.embed import get_embeddings
 from rag.errors import CorpusBusy, IndexCorrupt, IndexOutdated
 from rag.index import FileRecord, Snapshot, load_snapshot, write_snapshot
-from rag.load import UnreadableFile, file_hash, list_corpus, load_file
+from rag.load import UnreadableFile, file_hash, load_file, scan_corpus
 from rag.metadata import extract_metadata, strip_header_lines
 from rag.settings import Settings
 from rag.tokens import analyzer_version, index_tokens
@@ -102,7 +102,13 @@ def run_ingest(
         analyzer = analyzer_version()
         new = Snapshot(model=settings.embedding_model, analyzer=analyzer)
         seen: set[str] = set()
-        for path in list_corpus(corpus_dir):
+        scan = scan_corpus(corpus_dir)
+        for source, reason in scan.refused.items():
+            report.skipped[source] = reason
+            seen.add(source)
+            if old and source in old.files:
+                report.removed.append(source)
+        for path in scan.files:
             source = path.relative_to(corpus_dir).as_posix()
             seen.add(source)
             previous = old.files.get(source) if old else None

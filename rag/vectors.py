@@ -231,3 +231,12 @@ def open_vector_store(settings: Settings, index_dir: Path) -> VectorStore:
     store = VectorStore(settings, index_dir)
     store.connect()
     return store
+
+
+def forget_embedded_clients() -> None:
+    """Make the next embedded client open its folder afresh. chromadb keeps one system per folder
+    for the life of the process; after the folder was moved aside or its files deleted, that
+    system would still read the old database."""
+    import chromadb
+
+    chromadb.api.client.SharedSystemClient.clear_system_cache()
