@@ -9,14 +9,14 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag.corpus import CorpusChange, OnConflict, add_articles, remove_article
 from rag.embed import get_embeddings
-from rag.errors import IndexNotFound, QuestionError, UploadRejected
+from rag.errors import IndexNotFound, QuestionError
 from rag.index import Snapshot, current_name, load_snapshot, read_files
 from rag.ingestion import ProgressCallback, run_ingest
 from rag.query import Question, analyze_question, detect_language
@@ -200,35 +200,7 @@ def ask(
     return get_pipeline(settings).ask(question, top_k, filters)
 
 
-def add_articles(
-    files: list[Path], settings: Settings, progress: bool | ProgressCallback = False
-) -> IngestReport:
-    """Check each file, copy the good ones into the corpus folder and ingest (incrementally).
-    A bad file (wrong type, empty, binary, too large, unreadable) raises UploadRejected before
-    anything is copied."""
-    from rag.ingestion import prepare_article
-    from rag.load import UnreadableFile
-
-    corpus = Path(settings.corpus_dir)
-    corpus.mkdir(parents=True, exist_ok=True)
-    for f in files:
-        try:
-            prepare_article(Path(f), Path(f).parent, settings)
-        except UnreadableFile as exc:
-            raise UploadRejected(f"{Path(f).name}: {exc}") from exc
-    for f in files:
-        shutil.copy(f, corpus / Path(f).name)
-    return run_ingest(settings, progress)
-
-
-def remove_article(source: str, settings: Settings, progress: bool | ProgressCallback = False) -> IngestReport:
-    """Delete an article from the corpus folder and from the index."""
-    corpus = Path(settings.corpus_dir).resolve()
-    path = (corpus / source).resolve()
-    if corpus not in path.parents or not path.is_file():
-        raise FileNotFoundError(f"{source} is not an article of {settings.corpus_dir}")
-    path.unlink()
-    return run_ingest(settings, progress)
-
-
-__all__ = ["ingest", "ask", "add_articles", "remove_article", "Filters", "Pipeline", "detect_language"]
+__all__ = [
+    "ingest", "ask", "add_articles", "remove_article", "OnConflict", "CorpusChange", "Filters", "Pipeline",
+    "detect_language",
+]  # fmt: skip

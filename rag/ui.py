@@ -11,11 +11,17 @@ import html
 import logging
 import os
 import re
+import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from rag.corpus import CorpusChange
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +43,14 @@ LABELS = {
         "articles": "Artikel dalam korpus", "upload": "Unggah artikel (.txt, .md, .html, .pdf)",
         "remove": "Hapus artikel", "remove_button": "Hapus", "chunks": "bagian",
         "added": "Ditambahkan", "removed": "Dihapus", "error": "Gagal", "source_file": "berkas",
+        "refresh": "Muat ulang daftar", "confirm_remove": "Hapus artikel «{title}» ({source})?",
+        "confirm": "Ya, hapus", "cancel": "Batal", "cancelled": "Dibatalkan; tidak ada yang diubah.",
+        "replace": "Ganti", "keep_both": "Simpan keduanya",
+        "conflict": "Sudah ada artikel bernama {names}. Ganti artikel itu, simpan keduanya (unggahan diberi nama lain), atau batal?",
+        "replaced": "Diganti", "renamed_as": "disimpan sebagai", "duplicate": "Tidak ditambahkan, isinya sudah ada di korpus",
+        "duplicate_as": "sama dengan", "skipped": "Tidak ditambahkan, namanya sudah ada", "nothing_changed": "Tidak ada yang diubah.",
+        "busy": "Korpus sedang diperbarui oleh proses lain (ingest). Tidak ada yang diubah; coba lagi sebentar lagi.",
+        "gone": "Artikel {source} sudah tidak ada di korpus (mungkin dihapus dari sesi lain). Daftar dimuat ulang.",
     },
     "en": {
         "title": "Pilkada 2024 security Q&A",
@@ -55,6 +69,14 @@ LABELS = {
         "articles": "Articles in the corpus", "upload": "Upload articles (.txt, .md, .html, .pdf)",
         "remove": "Remove an article", "remove_button": "Remove", "chunks": "chunks",
         "added": "Added", "removed": "Removed", "error": "Failed", "source_file": "file",
+        "refresh": "Refresh list", "confirm_remove": "Remove the article “{title}” ({source})?",
+        "confirm": "Yes, remove", "cancel": "Cancel", "cancelled": "Cancelled; nothing was changed.",
+        "replace": "Replace", "keep_both": "Keep both",
+        "conflict": "The corpus already has an article named {names}. Replace it, keep both (the upload is renamed), or cancel?",
+        "replaced": "Replaced", "renamed_as": "stored as", "duplicate": "Not added, the same content is already in the corpus",
+        "duplicate_as": "same as", "skipped": "Not added, the name exists", "nothing_changed": "Nothing was changed.",
+        "busy": "The corpus is being updated by another process (ingest). Nothing was changed; try again in a moment.",
+        "gone": "The article {source} is no longer in the corpus (perhaps removed from another session). The list was refreshed.",
     },
 }  # fmt: skip
 EXAMPLES = [
@@ -149,8 +171,9 @@ def article_rows(pipeline) -> list[list]:
 class ChatHandlers:
     """What the UI does, without Gradio: each method takes and returns plain values."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, upload_dir: Path | None = None):
         self.settings = settings
+        self.upload_dir = upload_dir  # uploaded files in here are deleted once handled
 
     def pipeline(self, engine: str | None = None):
         from rag.api import get_pipeline
@@ -191,43 +214,126 @@ class ChatHandlers:
         final = history + [{"role": "user", "content": q}, {"role": "assistant", "content": format_answer(answer, lang)}]
         yield final, sources_html(answer, lang), answer, ""
 
-    def upload(self, files: list | None, language: str = "auto") -> tuple[str, list[list], list[str]]:
-        """Returns (status markdown, article rows, removable sources)."""
-        from rag.api import UploadRejected, add_articles
+    # ---- corpus tab: every change goes through rag.corpus, like the CLI ----
+    def upload(self, files: list[str] | None, language: str = "auto", on_conflict: str = "ask") -> CorpusView:
+        """Add uploaded files. A name that exists asks first (``view.conflict`` lists the names,
+        ``view.pending`` keeps the files for the answer); otherwise the files Gradio stored are
+        deleted once the upload is settled, accepted or rejected."""
+        from rag.corpus import NameConflict, add_articles
+        from rag.errors import CorpusBusy, UploadRejected
 
         lab = labels(ui_language(language))
-        paths = [Path(getattr(f, "name", f)) for f in (files or [])]
+        paths = [Path(f) for f in files or []]
         if not paths:
-            return "", self.rows(), self.choices()
+            return self.view()
         try:
-            report = add_articles(paths, self.settings)
+            change = add_articles(paths, self.settings, on_conflict)
+        except NameConflict as exc:
+            prompt = lab["conflict"].format(names=", ".join(exc.names))
+            return self.view(prompt, conflict=exc.names, pending=[str(p) for p in paths])
+        except CorpusBusy:
+            self.discard_uploads(paths)
+            return self.view(f"**{lab['error']}:** {lab['busy']}")
         except UploadRejected as exc:
-            return f"**{lab['error']}:** {exc}", self.rows(), self.choices()
-        names = ", ".join(report.added + report.updated) or "-"
-        rows = self.rows()
-        total = f"{lab['index_total']}: {len(rows)} {lab['articles_word']}, {report.chunks} {lab['chunks']}"
-        return f"**{lab['added']}:** {names}. {total}.", rows, self.choices()
+            self.discard_uploads(paths)
+            return self.view(f"**{lab['error']}:** {exc}")
+        self.discard_uploads(paths)
+        return self.view(change_message(change, lab, len(self.rows())))
 
-    def remove(self, source: str | None, language: str = "auto") -> tuple[str, list[list], list[str]]:
-        from rag.api import remove_article
+    def confirm_removal(self, source: str | None, language: str = "auto") -> str:
+        """The question asked before a removal, naming the article; empty when nothing is chosen
+        or the article is gone."""
+        lab = labels(ui_language(language))
+        titles = {r[0]: r[1] for r in self.rows()}
+        if not source or source not in titles:
+            return ""
+        return lab["confirm_remove"].format(title=titles[source] or source, source=source)
+
+    def remove(self, source: str | None, language: str = "auto") -> CorpusView:
+        from rag.corpus import ArticleNotFound, remove_article
+        from rag.errors import CorpusBusy
 
         lab = labels(ui_language(language))
         if not source:
-            return "", self.rows(), self.choices()
+            return self.view()
         try:
-            remove_article(source, self.settings)
-        except (FileNotFoundError, OSError) as exc:
-            return f"**{lab['error']}:** {exc}", self.rows(), self.choices()
-        return f"**{lab['removed']}:** {source}", self.rows(), self.choices()
+            change = remove_article(source, self.settings)
+        except ArticleNotFound:
+            return self.view(f"**{lab['error']}:** {lab['gone'].format(source=source)}")
+        except CorpusBusy:
+            return self.view(f"**{lab['error']}:** {lab['busy']}", selected=source)
+        return self.view(change_message(change, lab, len(self.rows())))
+
+    def view(
+        self, status: str = "", conflict: list[str] | None = None, pending: list[str] | None = None, selected: str | None = None
+    ) -> CorpusView:  # fmt: skip
+        """The corpus tab as it is now on disk (changes from other sessions or the CLI included)."""
+        rows = self.rows()
+        choices = [(f"{r[0]} — {r[1]}" if r[1] else r[0], r[0]) for r in rows]
+        keep = selected if selected in {r[0] for r in rows} else None
+        outlets = sorted({r[2] for r in rows if r[2]})
+        return CorpusView(status, rows, choices, outlets, keep, conflict or [], pending or [])
+
+    def discard_uploads(self, paths: list[Path]) -> None:
+        """Delete the copies Gradio stored for an upload (only inside its upload folder)."""
+        if self.upload_dir is None:
+            return
+        root = self.upload_dir.resolve()
+        for path in paths:
+            path = path.resolve()
+            if root not in path.parents:
+                continue
+            path.unlink(missing_ok=True)
+            if path.parent != root and not any(path.parent.iterdir()):
+                path.parent.rmdir()
 
     def rows(self) -> list[list]:
         return article_rows(self.pipeline())
 
-    def choices(self) -> list[str]:
-        return [r[0] for r in self.rows()]
 
-    def outlets(self) -> list[str]:
-        return sorted({r[2] for r in self.rows() if r[2]})
+
+@dataclass
+class CorpusView:
+    """What the corpus tab shows after an action."""
+
+    status: str  # markdown
+    rows: list[list]  # the article table
+    choices: list[tuple[str, str]]  # removal choices: (label, source)
+    outlets: list[str]
+    selected: str | None = None  # the removal choice kept selected (None: nothing)
+    conflict: list[str] = field(default_factory=list)  # upload names waiting for replace / keep both / cancel
+    pending: list[str] = field(default_factory=list)  # the uploaded files waiting for that answer
+
+    @property
+    def sources(self) -> list[str]:
+        return [value for _, value in self.choices]
+
+
+def change_message(change: CorpusChange, lab: dict[str, str], articles: int) -> str:
+    """The status line of a corpus change, in the interface language."""
+    parts = []
+    if change.stored:
+        names = ", ".join(up if up == name else f"{up} ({lab['renamed_as']} {name})" for up, name in change.stored.items())
+        parts.append(f"**{lab['added']}:** {names}.")
+    if change.replaced:
+        parts.append(f"**{lab['replaced']}:** {', '.join(change.replaced)}.")
+    if change.removed:
+        parts.append(f"**{lab['removed']}:** {', '.join(change.removed)}.")
+    if change.duplicates:
+        dups = ", ".join(f"{up} ({lab['duplicate_as']} {src})" for up, src in change.duplicates.items())
+        parts.append(f"**{lab['duplicate']}:** {dups}.")
+    if change.skipped:
+        parts.append(f"**{lab['skipped']}:** {', '.join(change.skipped)}.")
+    if change.report is None:
+        parts.append(lab["nothing_changed"])
+    else:
+        parts.append(f"{lab['index_total']}: {articles} {lab['articles_word']}, {change.report.chunks} {lab['chunks']}.")
+    return " ".join(parts)
+
+
+def gradio_upload_dir() -> Path:
+    """Where Gradio stores uploaded files (its documented GRADIO_TEMP_DIR, or <tmp>/gradio)."""
+    return Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio")
 
 
 # ---- the app ----------------------------------------------------------------------------------
@@ -244,8 +350,9 @@ def prepare_index(settings: Settings) -> None:
 def build_app(settings: Settings):
     import gradio as gr
 
-    handlers = ChatHandlers(settings)
+    handlers = ChatHandlers(settings, upload_dir=gradio_upload_dir())
     lab = labels("id")
+    corpus_now = handlers.view()
     with gr.Blocks(title="Pilkada QA", analytics_enabled=False) as demo:
         last_answer = gr.State(None)  # per browser session: concurrent users never share answers
         header = gr.Markdown(f"## {lab['title']}\n{lab['subtitle']}")
@@ -268,23 +375,36 @@ def build_app(settings: Settings):
                         engine = gr.Dropdown(["extractive", "llm"], value=settings.answer_engine, label=lab["engine"])
                         top_k = gr.Slider(1, 15, step=1, value=settings.top_k, label=lab["top_k"])
                     with gr.Row():
-                        outlet = gr.Dropdown([""] + handlers.outlets(), value="", label=lab["outlet"], allow_custom_value=True)
+                        outlet = gr.Dropdown([""] + corpus_now.outlets, value="", label=lab["outlet"], allow_custom_value=True)
                         date_from = gr.Textbox(label=lab["date_from"], max_lines=1)
                         date_to = gr.Textbox(label=lab["date_to"], max_lines=1)
             with gr.Tab(lab["corpus_tab"], id="corpus") as corpus_tab:
                 table = gr.Dataframe(
-                    headers=["source", "title", "outlet", "date", "chunks"], value=handlers.rows(),
+                    headers=["source", "title", "outlet", "date", "chunks"], value=corpus_now.rows,
                     interactive=False, elem_id="articles", label=lab["articles"], wrap=True,
                     column_widths=["22%", "43%", "17%", "11%", "7%"],
                 )  # fmt: skip
+                refresh = gr.Button(lab["refresh"], size="sm", elem_id="corpus-refresh")
                 upload = gr.File(
                     file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".pdf"],
-                    label=lab["upload"], elem_id="upload",
+                    type="filepath", label=lab["upload"], elem_id="upload",
                 )  # fmt: skip
                 status = gr.Markdown(elem_id="corpus-status")
+                with gr.Row(visible=False, elem_id="upload-conflict") as conflict_box:  # replace, keep both or cancel
+                    replace = gr.Button(lab["replace"], variant="stop", elem_id="conflict-replace")
+                    keep_both = gr.Button(lab["keep_both"], variant="primary", elem_id="conflict-keep-both")
+                    cancel_upload = gr.Button(lab["cancel"], elem_id="conflict-cancel")
                 with gr.Row():
-                    to_remove = gr.Dropdown(handlers.choices(), label=lab["remove"], elem_id="remove-choice")
+                    # Nothing pre-selected; the choices are the live list (refreshed on every change).
+                    to_remove = gr.Dropdown(corpus_now.choices, value=None, label=lab["remove"], elem_id="remove-choice")
                     remove = gr.Button(lab["remove_button"], variant="stop", elem_id="remove")
+                with gr.Column(visible=False, elem_id="remove-confirm") as confirm_box:  # removal asks first
+                    confirm_prompt = gr.Markdown(elem_id="remove-prompt")
+                    with gr.Row():
+                        confirm_yes = gr.Button(lab["confirm"], variant="stop", elem_id="remove-yes")
+                        confirm_no = gr.Button(lab["cancel"], elem_id="remove-no")
+        pending_upload = gr.State([])  # uploaded files waiting for replace / keep both / cancel
+        pending_removal = gr.State("")  # the article the confirmation names: exactly that one is removed
 
         ask_inputs = [question, chatbot, language, engine, top_k, outlet, date_from, date_to]
         ask_outputs = [chatbot, sources, last_answer, question]
@@ -292,17 +412,43 @@ def build_app(settings: Settings):
         clicked = send.click(handlers.respond, ask_inputs, ask_outputs, api_name=False)
         clear.click(lambda lang: ([], sources_html(None, ui_language(lang)), None), [language], [chatbot, sources, last_answer], api_name=False)
 
-        def after_change(message, rows, choices):
-            return message, rows, gr.update(choices=choices, value=None), gr.update(choices=[""] + handlers.outlets())
+        listing = [status, table, to_remove, outlet]
+        upload_outputs = listing + [conflict_box, pending_upload, upload]
+        removal_outputs = listing + [confirm_box, pending_removal]
 
-        upload.upload(
-            lambda files, lang: after_change(*handlers.upload(files, lang)), [upload, language],
-            [status, table, to_remove, outlet], api_name=False,
+        def shown(view: CorpusView) -> tuple:
+            return view.status, view.rows, gr.update(choices=view.choices, value=view.selected), gr.update(choices=[""] + view.outlets)
+
+        def uploaded(view: CorpusView) -> tuple:
+            return (*shown(view), gr.update(visible=bool(view.conflict)), view.pending, None)
+
+        def removed(view: CorpusView) -> tuple:
+            return (*shown(view), gr.update(visible=False), "")
+
+        def refreshed(selected: str | None) -> tuple:
+            return shown(handlers.view(selected=selected))[1:]
+
+        upload.upload(lambda files, lang: uploaded(handlers.upload(files, lang)), [upload, language], upload_outputs, api_name=False)
+        for button, policy in ((replace, "replace"), (keep_both, "keep_both"), (cancel_upload, "cancel")):
+            button.click(
+                lambda pending, lang, policy=policy: uploaded(handlers.upload(pending, lang, policy)),
+                [pending_upload, language], upload_outputs, api_name=False,
+            )  # fmt: skip
+
+        def ask_removal(source: str | None, lang: str) -> tuple:
+            prompt = handlers.confirm_removal(source, lang)
+            return gr.update(visible=bool(prompt)), prompt, source if prompt else ""
+
+        remove.click(ask_removal, [to_remove, language], [confirm_box, confirm_prompt, pending_removal], api_name=False)
+        to_remove.change(lambda: (gr.update(visible=False), ""), None, [confirm_box, pending_removal], api_name=False)
+        confirm_yes.click(lambda src, lang: removed(handlers.remove(src, lang)), [pending_removal, language], removal_outputs, api_name=False)
+        confirm_no.click(
+            lambda lang: (gr.update(visible=False), "", labels(ui_language(lang))["cancelled"]), [language],
+            [confirm_box, pending_removal, status], api_name=False,
         )  # fmt: skip
-        remove.click(
-            lambda src, lang: after_change(*handlers.remove(src, lang)), [to_remove, language],
-            [status, table, to_remove, outlet], api_name=False,
-        )  # fmt: skip
+        # Changes made by other sessions or the CLI show when the page loads, the tab opens, or on refresh.
+        for trigger in (refresh.click, corpus_tab.select, demo.load):
+            trigger(refreshed, [to_remove], listing[1:], api_name=False)
 
         def relabel(choice, answer):
             lang = ui_language(choice, getattr(answer, "language", "id"))
@@ -313,10 +459,13 @@ def build_app(settings: Settings):
                 gr.update(placeholder=lb["placeholder"]), gr.update(value=lb["send"]), gr.update(value=lb["clear"]),
                 f"### {lb['sources']}", sources_html(answer, lang), gr.update(label=lb["settings"]),
                 gr.update(label=lb["upload"]), gr.update(label=lb["remove"]), gr.update(value=lb["remove_button"]),
+                gr.update(value=lb["refresh"]), gr.update(value=lb["replace"]), gr.update(value=lb["keep_both"]),
+                gr.update(value=lb["cancel"]), gr.update(value=lb["confirm"]), gr.update(value=lb["cancel"]),
             )  # fmt: skip
 
         relabelled = [header, language, chat_tab, corpus_tab, question, send, clear, sources_title, sources,
-                      settings_box, upload, to_remove, remove]  # fmt: skip
+                      settings_box, upload, to_remove, remove, refresh, replace, keep_both, cancel_upload,
+                      confirm_yes, confirm_no]  # fmt: skip
         language.change(relabel, [language, last_answer], relabelled, api_name=False)
         for event in (submitted, clicked):  # 'auto': the labels follow the language of the question
             event.then(relabel, [language, last_answer], relabelled, api_name=False)
@@ -346,6 +495,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: s
     demo.launch(
         server_name=host, server_port=port, auth=credentials, theme=theme(), css=CSS,
         prevent_thread_lock=True, show_error=True, quiet=True, ssr_mode=False, footer_links=[],
+        max_file_size=settings.max_file_bytes,  # Gradio refuses a larger upload before storing it
     )  # fmt: skip
     log.info("UI serving on http://%s:%d after %.1f s", host, port, time.perf_counter() - started)
     # Load the embedding model while the page is already up; a first question just waits for it.

@@ -64,19 +64,21 @@ def test_bad_uploads_change_nothing(handlers, tmp_path, name, data, message):
     before = handlers.rows()
     bad = tmp_path / name
     bad.write_bytes(data)
-    status, rows, _ = handlers.upload([str(bad)])
-    assert message in status and rows == before
+    view = handlers.upload([str(bad)])
+    assert message in view.status and view.rows == before
     assert not (handlers.settings.corpus_dir / name).exists()
 
 
 def test_upload_and_remove(handlers, tmp_path):
     new = tmp_path / "rilis.pdf"
     new.write_bytes(make_pdf(["Polres Muna menurunkan 484 personel untuk Pilkada 2024 di Muna."]))
-    status, rows, choices = handlers.upload([str(new)])
-    assert "rilis.pdf" in status and "rilis.pdf" in choices
+    view = handlers.upload([str(new)])
+    assert "rilis.pdf" in view.status and "rilis.pdf" in view.sources and view.selected is None
     assert "484" in last(handlers.respond("Berapa personel yang diturunkan Polres Muna?", []))[0][-1]["content"]
-    status, rows, choices = handlers.remove("rilis.pdf")
-    assert "rilis.pdf" not in choices
+    others = set(view.sources) - {"rilis.pdf"}
+    assert handlers.confirm_removal("rilis.pdf").startswith("Hapus artikel «") and "rilis.pdf" in handlers.confirm_removal("rilis.pdf")
+    view = handlers.remove("rilis.pdf")
+    assert set(view.sources) == others and "Dihapus" in view.status
     assert not last(handlers.respond("Berapa personel yang diturunkan Polres Muna?", []))[2].answerable
 
 
@@ -110,3 +112,73 @@ def test_concurrent_questions_do_not_mix(handlers):
     for q, (history, html, answer, _) in results:
         assert answer.question == q and history[-2]["content"] == q
         assert questions[q] in history[-1]["content"] and questions[q] in html
+
+
+BANYUASIN = "004_4de73d00fb467760.txt"
+MUNA = "Polres Muna menurunkan 484 personel untuk mengamankan Pilkada 2024 di Kabupaten Muna, Sabtu.\n"
+
+
+def gradio_copy(folder, name: str, text: str) -> str:
+    """An upload as Gradio stores it: <upload folder>/<hash>/<name>."""
+    path = folder / f"h{len(list(folder.iterdir()))}" / name
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.fixture
+def uploads(handlers, tmp_path):
+    handlers.upload_dir = tmp_path / "gradio"
+    handlers.upload_dir.mkdir()
+    return handlers.upload_dir
+
+
+def test_nothing_is_preselected_and_removal_names_the_article(handlers):
+    view = handlers.view()
+    assert view.selected is None and BANYUASIN in view.sources
+    prompt = handlers.confirm_removal(BANYUASIN, "English")
+    assert prompt.startswith("Remove the article “Maksimalkan Pengamanan Pilkada 2024") and BANYUASIN in prompt
+    assert handlers.confirm_removal(None) == "" and handlers.confirm_removal("gone.txt") == ""
+
+
+def test_removal_of_an_article_already_gone_says_so(handlers):
+    view = handlers.remove("gone.txt", "English")
+    assert "no longer in the corpus" in view.status and BANYUASIN in view.sources
+
+
+def test_same_name_upload_asks_then_keeps_both(handlers, uploads):
+    first = gradio_copy(uploads, BANYUASIN, MUNA)
+    view = handlers.upload([first], "English")
+    assert view.conflict == [BANYUASIN] and view.pending == [first]
+    assert "Replace it, keep both" in view.status and BANYUASIN in view.status
+    assert (handlers.settings.corpus_dir / BANYUASIN).read_text() != MUNA  # nothing replaced
+    view = handlers.upload(view.pending, "English", "keep_both")
+    renamed = BANYUASIN.replace(".txt", "-2.txt")
+    assert view.conflict == [] and {BANYUASIN, renamed} <= set(view.sources)
+    assert f"stored as {renamed}" in view.status
+    assert list(uploads.iterdir()) == []  # Gradio's copy is gone once the upload is settled
+
+
+def test_duplicate_and_rejected_uploads_leave_no_temp_files(handlers, uploads):
+    dup = gradio_copy(uploads, "salinan.txt", (SEEDS / BANYUASIN).read_text())
+    view = handlers.upload([dup])
+    assert "isinya sudah ada di korpus" in view.status and BANYUASIN in view.status
+    hidden = gradio_copy(uploads, ".rahasia.txt", MUNA)
+    view = handlers.upload([hidden], "English")
+    assert "starting with '.'" in view.status and "Added" not in view.status
+    assert list(uploads.iterdir()) == []
+    assert not (handlers.settings.corpus_dir / ".rahasia.txt").exists()
+
+
+def test_corpus_busy_is_said_in_plain_words(handlers, uploads):
+    import fcntl
+
+    path = gradio_copy(uploads, "muna.txt", MUNA)
+    with (handlers.settings.index_dir / "ingest.lock").open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        view = handlers.upload([path], "English")
+        assert "another process" in view.status
+        view = handlers.remove(BANYUASIN, "English")
+        assert "another process" in view.status and view.selected == BANYUASIN
+    assert not (handlers.settings.corpus_dir / "muna.txt").exists()
+    assert (handlers.settings.corpus_dir / BANYUASIN).exists()
