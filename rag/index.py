@@ -204,6 +204,8 @@ def write_snapshot(index_dir: Path, snap: Snapshot) -> str:
     try:
         return _write_snapshot(index_dir, snap)
     except OSError as exc:
+        for leftover in (index_dir / "snapshots").glob(".tmp-*"):  # this run's half-written folder
+            shutil.rmtree(leftover, ignore_errors=True)
         if exc.errno == errno.ENOSPC:
             raise DiskFull(
                 f"no space left on the device while writing the index in {index_dir}; the previous "
@@ -234,6 +236,7 @@ def _write_snapshot(index_dir: Path, snap: Snapshot) -> str:
     crash_point("snapshot: write keyword index")
     snap.keyword.save(tmp / "bm25")
     for path in snapshot_files(tmp / "bm25"):
+        crash_point("snapshot: flush a keyword index file")
         _fsync_file(path)
     snap.checksums = {p.relative_to(tmp).as_posix(): file_sha256(p) for p in snapshot_files(tmp)}
     manifest = {

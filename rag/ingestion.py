@@ -117,6 +117,7 @@ def run_ingest(
                     _carry_over(old, new, source, retokenize=old.analyzer != analyzer)
                     report.unchanged.append(source)
                     continue
+                crash_point("ingest: read an article")
                 article = prepare_article(path, corpus_dir, settings)
             except (UnreadableFile, OSError) as exc:
                 report.skipped[source] = str(exc)
@@ -146,6 +147,7 @@ def run_ingest(
             report.repairs.append(f"{restored} missing vectors re-embedded")
             log.warning("%d chunks of unchanged articles had no vector in %s: re-embedding them", restored, store.where)
         _embed_and_store(store, to_embed, settings, progress)
+        crash_point("ingest: build keyword index")
         new.build_keyword_index()
         crash_point("ingest: write snapshot")
         write_snapshot(index_dir, new)  # commit point: from here on the new index is live

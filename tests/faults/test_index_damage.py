@@ -165,3 +165,30 @@ def test_old_snapshot_without_checksums_is_upgraded_by_ingest(damaged_setup):
     assert "keyword tokens re-made with the current analyzer" in ingested.repairs
     after = check(settings)
     assert after.healthy and not after.findings
+
+
+def test_disk_full_while_writing_the_snapshot_is_one_line_and_the_live_index_answers(damaged_setup, monkeypatch, capsys):
+    """Simulated ENOSPC at the first snapshot write (a real full tmpfs needs mount rights)."""
+    import errno
+
+    import rag.index as index_module
+
+    settings = damaged_setup
+    live = current_name(Path(settings.index_dir))
+    target = Path(settings.corpus_dir) / "004_4de73d00fb467760.txt"
+    target.write_text(target.read_text().replace("616", "626"))
+
+    def full(path: Path, text: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(index_module, "_write", full)
+    code = main(["ingest", "--no-progress", "--index", str(settings.index_dir), "--corpus", str(settings.corpus_dir)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and err[-1].startswith("error: no space left on the device")
+    assert "Traceback" not in "\n".join(err)
+    monkeypatch.undo()
+    assert current_name(Path(settings.index_dir)) == live
+    assert not any(p.name.startswith(".tmp-") for p in (Path(settings.index_dir) / "snapshots").iterdir())
+    assert "616" in Pipeline(settings).ask(QUESTION).text
+    assert check(settings).healthy
+    assert run_ingest(settings, progress=False).updated == ["004_4de73d00fb467760.txt"]
