@@ -26,7 +26,8 @@ class TermClass:
     pattern: re.Pattern
 
 
-def _load(filename: str) -> tuple[TermClass, ...]:
+def load_terms(filename: str) -> tuple[TermClass, ...]:
+    """The term classes of a `class<TAB>english<TAB>words` (or `class<TAB>words`) table in data/."""
     rows = []
     for line in (DATA / filename).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -41,22 +42,22 @@ def _load(filename: str) -> tuple[TermClass, ...]:
 
 @lru_cache(maxsize=1)
 def force_categories() -> tuple[TermClass, ...]:
-    return _load("force_categories.tsv")
+    return load_terms("force_categories.tsv")
 
 
 @lru_cache(maxsize=1)
 def counted_nouns() -> tuple[TermClass, ...]:
-    return _load("counted_nouns.tsv")
+    return load_terms("counted_nouns.tsv")
 
 
 @lru_cache(maxsize=1)
 def election_stages() -> tuple[TermClass, ...]:
-    return _load("election_stages.tsv")
+    return load_terms("election_stages.tsv")
 
 
 @lru_cache(maxsize=1)
 def connectives() -> tuple[TermClass, ...]:
-    return _load("connectives.tsv")
+    return load_terms("connectives.tsv")
 
 
 @lru_cache(maxsize=50_000)

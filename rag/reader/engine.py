@@ -12,17 +12,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from rag.analyzer import analyze, tokenize
 from rag.facts import place_head_words
 from rag.query import Question, canonical
+from rag.reader.about import answer_about_report, report_field
 from rag.reader.candidates import Candidate, entity_ids, sentence_candidates
 from rag.reader.compose import MAX_ANSWER, MAX_SUMMARY, NOT_FOUND, compose, lead_fact, yes_no
 from rag.knowledge.categories import stages_in
-from rag.reader.features import KINDS, QuestionContext, add_relative, category_fit, featurize, fitting_counts, rarity_weights
+from rag.reader.features import FEATURES, KINDS, QuestionContext, add_relative, category_fit, featurize, fitting_counts, rarity_weights
 from rag.reader.qtype import interrogative_classes
 from rag.reader.qtype import load_model as load_type_model
 from rag.reader.scorer import CandidateScorer, load_scorer
@@ -133,6 +134,21 @@ def asked_relations(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def cite_article(citations: list[Passage], passage: Passage) -> int:
+    """The marker number of ``passage``'s article in ``citations``, adding it when new. A source
+    is an article: two passages of one article are one citation whose text holds both, in
+    article order."""
+    for i, cited in enumerate(citations):
+        if cited.source == passage.source:
+            if passage.text not in cited.text:
+                first, second = sorted((cited, passage), key=lambda p: p.position)
+                citations[i] = replace(cited, text=f"{first.text}\n\n…\n\n{second.text}",
+                                       position=first.position, id=first.id)  # fmt: skip
+            return i + 1
+    citations.append(passage)
+    return len(citations)
+
+
 class Reader:
     """``df``/``n_docs`` give term rarity; ``article_text`` returns an article's whole text."""
 
@@ -169,6 +185,17 @@ class Reader:
         scorer = self.scorer or load_scorer()
         ctx, cands, rows = self.score(q, passages, type_probs)
         probs = scorer.probabilities(rows)
+        field = report_field(q.text)
+        if field:  # about the report itself: the metadata of the article that best matches
+            units = {e for e in ctx.entities if ":" in e}
+            # the article whose whole text covers the question best (the asked field is not in
+            # any sentence, so sentence-level evidence says little) together with the scorer's belief
+            cover = FEATURES.index("coverage_article")
+            order = sorted(range(len(cands)), key=lambda i: -(rows[i][cover] + probs[i]))
+            ranked = [cands[i].passage for i in order if units <= self.article_entities(cands[i].passage.source)]
+            answer = answer_about_report(q.original or q.text, field, q.language, ranked[:1])
+            answer.contexts, answer.engine = passages, self.name
+            return answer
         qtype = max(ctx.type_probs, key=ctx.type_probs.get)
         probs = np.where(eligible(ctx, cands), probs, 0.0)
         ranked = [Scored(cands[i], float(probs[i])) for i in np.argsort(-probs)] if len(cands) else []
@@ -240,8 +267,7 @@ class Reader:
         parts = []
         for s in chosen:
             c = s.cand
-            if c.passage not in citations:
-                citations.append(c.passage)
+            marker = cite_article(citations, c.passage)
             counts = fitting_counts(q, c.facts.counts, ctx.asked_numbers)
             people = [p for p in c.facts.people + c.facts.names if set(tokenize(p)) - ctx.asked_tokens]
             dates = [d for d in c.facts.dates if d.lower() not in q.text.lower()]
@@ -250,7 +276,7 @@ class Reader:
             names = places if qtype == "where" else units + places
             lead = lead_fact(qtype, c, counts, people, dates, names, q.language)
             keep = [(n.start, n.end) for n in (counts or c.facts.counts)]
-            parts.append((lead, str(citations.index(c.passage) + 1), c, keep))
+            parts.append((lead, str(marker), c, keep))
         prefix = yes_no(q.text, chosen[0].cand.sentence, q.language) + "." if qtype == "yesno" else ""
         text = compose(parts, q.language, prefix, MAX_SUMMARY if qtype == "summary" else MAX_ANSWER)
         return Answer(

@@ -26,7 +26,7 @@ from rag.reader.features import FEATURES
 from rag.reader.qtype import MODEL_PATH as QTYPE_PATH
 from rag.reader.qtype import QuestionTypeModel, fit_question_types
 from rag.reader.scorer import MODEL_PATH as SCORER_PATH
-from rag.reader.scorer import CandidateScorer, answerability_features
+from rag.reader.scorer import ANSWERABILITY, CandidateScorer, answerability_features
 
 log = logging.getLogger(__name__)
 FOLDS = 5
@@ -118,7 +118,7 @@ def outcome(q: QuestionRows, probs: np.ndarray) -> tuple[list[float], bool]:
     """(question-level features, would answering with the best candidate be right)."""
     probs = np.where(q.eligible, probs, 0.0) if len(probs) else probs
     if not len(probs) or not probs.max():
-        return [0.0] * 8, False
+        return [0.0] * len(ANSWERABILITY), False
     best = int(np.argmax(probs))
     # right: the best sentence holds at least half of the answer (the rest may come from the
     # further sentences of a multi-part answer)

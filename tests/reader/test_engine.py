@@ -138,3 +138,18 @@ def test_chat_spelling(seed_index):
     assert answer.text.startswith("616 personel [1]")
     assert answer.citations[0].source == BANYUASIN
     assert_cited_faithfully(answer)
+
+
+def test_one_citation_per_article():
+    from rag.reader.engine import cite_article
+    from rag.types import Passage
+
+    later = Passage("a-2", "a.txt", 2, "Kalimat kedua dari bagian akhir.")
+    earlier = Passage("a-0", "a.txt", 0, "Kalimat pertama dari bagian awal.")
+    other = Passage("b-0", "b.txt", 0, "Artikel lain.")
+    citations: list[Passage] = []
+    assert [cite_article(citations, p) for p in (later, other, earlier, later)] == [1, 2, 1, 1]
+    assert [c.source for c in citations] == ["a.txt", "b.txt"]
+    merged = citations[0]
+    assert merged.id == "a-0" and merged.position == 0
+    assert merged.text.index(earlier.text) < merged.text.index(later.text)  # in article order
