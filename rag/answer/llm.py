@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from rag.reader.compose import NOT_FOUND
 from rag.cite import check_answer, cited_numbers, renumber, strip_markers
 from rag.query import Question
+from rag.reader.compose import NOT_FOUND
 from rag.settings import Settings
 from rag.types import Answer, Passage
 

@@ -18,12 +18,21 @@ import numpy as np
 
 from rag.analyzer import analyze, tokenize
 from rag.facts import place_head_words
+from rag.knowledge.categories import stages_in
 from rag.query import Question, canonical
 from rag.reader.about import answer_about_report, report_field
 from rag.reader.candidates import Candidate, entity_ids, sentence_candidates
 from rag.reader.compose import MAX_ANSWER, MAX_SUMMARY, NOT_FOUND, compose, lead_fact, yes_no
-from rag.knowledge.categories import stages_in
-from rag.reader.features import FEATURES, KINDS, QuestionContext, add_relative, category_fit, featurize, fitting_counts, rarity_weights
+from rag.reader.features import (
+    FEATURES,
+    KINDS,
+    QuestionContext,
+    add_relative,
+    category_fit,
+    featurize,
+    fitting_counts,
+    rarity_weights,
+)
 from rag.reader.qtype import interrogative_classes
 from rag.reader.qtype import load_model as load_type_model
 from rag.reader.scorer import CandidateScorer, load_scorer

@@ -25,8 +25,8 @@ from rag.reader.engine import eligible
 from rag.reader.features import FEATURES
 from rag.reader.qtype import MODEL_PATH as QTYPE_PATH
 from rag.reader.qtype import QuestionTypeModel, fit_question_types
-from rag.reader.scorer import MODEL_PATH as SCORER_PATH
 from rag.reader.scorer import ANSWERABILITY, CandidateScorer, answerability_features
+from rag.reader.scorer import MODEL_PATH as SCORER_PATH
 
 log = logging.getLogger(__name__)
 FOLDS = 5

@@ -11,10 +11,10 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from rag.reader.engine import Reader
 from rag.answer.llm import LLMAnswerer, make_chat_model
 from rag.api import Pipeline
 from rag.query import analyze_question
+from rag.reader.engine import Reader
 from rag.settings import Settings
 from rag.types import Passage
 
