@@ -61,6 +61,21 @@ def place_kind(place: str) -> str:
     return next((kind for h, kind in heads.items() if place.startswith(h)), "")
 
 
+def place_head(place: str) -> str:
+    """The head noun of a place name, lower-case ('lapangan' of 'Lapangan Satya Haprabu')."""
+    heads = _venue_heads()
+    words = place.split()
+    for n in (2, 1):
+        if " ".join(words[:n]) in heads:
+            return " ".join(words[:n]).lower()
+    return next((h.lower() for h in heads if place.startswith(h)), "")
+
+
+def venue_heads() -> frozenset[str]:
+    """Every head noun of a place name, lower-case ('lapangan', 'rumah dinas', 'mapolres')."""
+    return frozenset(h.lower() for h in _venue_heads())
+
+
 def place_head_words() -> frozenset[str]:
     return frozenset(w.lower() for h in _venue_heads() for w in re.findall(r"\w+", h))
 

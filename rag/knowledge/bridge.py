@@ -157,7 +157,28 @@ def translate_word(word: str) -> list[str]:
         return []
     found = list(_lookup_domain(word))
     found += [g for g in _lookup(word, _freedict()) if g not in found]
+    if not found and word != (american := american_spelling(word)):
+        return translate_word(american)
     return found
+
+
+# British spellings and their American forms (the dictionary's): harbour/harbor, centre/center,
+# mobilise/mobilize, defence/defense, travelled/traveled.
+_BRITISH = ((re.compile(r"our(s|ed|ing)?$"), r"or\1"), (re.compile(r"tre(s)?$"), r"ter\1"),
+            (re.compile(r"is(e|ed|es|ing|ation|ations)$"), r"iz\1"), (re.compile(r"ence$"), "ense"),
+            (re.compile(r"ll(ed|ing|er)$"), r"l\1"))  # fmt: skip
+
+
+def american_spelling(word: str) -> str:
+    """The American spelling of a British-spelt word ('harbour' -> 'harbor'), else the word.
+
+    >>> american_spelling("harbour"), american_spelling("centre"), american_spelling("port")
+    ('harbor', 'center', 'port')
+    """
+    for pattern, repl in _BRITISH:
+        if pattern.search(word):
+            return pattern.sub(repl, word, count=1)
+    return word
 
 
 def translate(text: str) -> list[TermGroup]:

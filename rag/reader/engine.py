@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rag.analyzer import analyze, tokenize
-from rag.facts import place_head_words
+from rag.facts import place_head, place_head_words, venue_heads
+from rag.knowledge.bridge import translate_word
 from rag.knowledge.categories import stages_in
 from rag.query import Question, canonical
 from rag.reader.about import answer_about_report, report_field
@@ -128,8 +129,30 @@ def question_context(
         q, type_probs, rarity_weights(q.concepts, df, n_docs), names, set(tokenize(q.text)), numbers,
         article_terms, article_text, stages=stages - KINDS, kinds=stages & KINDS, entities=entity_ids(q.text),
         article_entities=article_entities or (lambda source: entity_ids(article_text(source))),
-        relations=asked_relations(q.text),
+        relations=asked_relations(q.text), place_heads=asked_place_heads(q.text, q.language),
     )  # fmt: skip
+
+
+_WHAT = frozenset({"apa", "what"})  # the general question word, besides the classes of interrogatives.tsv
+
+
+def asked_place_heads(text: str, language: str) -> frozenset[str]:
+    """The kind of place a question asks for, as place head nouns: "di lapangan apa" ->
+    {'lapangan'}, "from which port" -> {'pelabuhan', ...}: a head noun (or its Indonesian
+    translation) within two words of a question word."""
+    words = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text.lower())
+    anchors = {i for i, cls in interrogative_classes(words) if cls in ("which", "place", "list")}
+    anchors |= {i for i, w in enumerate(words) if w in _WHAT}
+    heads = venue_heads()
+    out: set[str] = set()
+    for i, word in enumerate(words):
+        if not any(0 < abs(i - a) <= 2 for a in anchors):
+            continue
+        phrases = [word, " ".join(words[i : i + 2])]
+        if language == "en":
+            phrases += [t for p in phrases for t in translate_word(p)]
+        out |= {p for p in phrases if p in heads}
+    return frozenset(out)
 
 
 def asked_relations(text: str) -> frozenset[str]:
@@ -282,6 +305,7 @@ class Reader:
             dates = [d for d in c.facts.dates if d.lower() not in q.text.lower()]
             places = [n for n in c.facts.places if set(tokenize(n)) - ctx.asked_tokens - _GENERIC - place_head_words()]
             units = [n for n in c.facts.units if set(tokenize(n)) - ctx.asked_tokens - _GENERIC]
+            places.sort(key=lambda p: place_head(p) not in ctx.place_heads)  # the kind of place asked first
             names = places if qtype == "where" else units + places
             lead = lead_fact(qtype, c, counts, people, dates, names, q.language)
             keep = [(n.start, n.end) for n in (counts or c.facts.counts)]

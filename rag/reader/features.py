@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.analyzer import analyze, tokenize
-from rag.facts import Count, place_head_words, place_kind
+from rag.facts import Count, place_head, place_head_words, place_kind
 from rag.knowledge.categories import relations_in, stages_in
 from rag.query import Question, canonical, concept_stems, hit
 from rag.reader.candidates import Candidate, sentence_facts
@@ -31,6 +31,7 @@ BASE_FEATURES = (
     "date_new", "place_new", "unit_new", "is_title", "lead", "length", "distance",
     "stage_asked", "stage_context", "stage_article", "kind_conflict",
     "entity_sentence", "entity_article", "entity_missing", "entity_conflict", "relation_fit",
+    "place_head_asked", "place_head_fit",
     *(f"fit_{t}" for t in FIT_TYPES),
 )  # fmt: skip
 # Compared with the best candidate of the same question: how far below the best this one is.
@@ -56,6 +57,7 @@ class QuestionContext:
     stages: frozenset[str] = frozenset()  # election stages the question names (debate, voting...)
     entities: frozenset[str] = frozenset()  # linked units and regions of the question
     relations: frozenset[str] = frozenset()  # asked relations: reason (why), means (how)
+    place_heads: frozenset[str] = frozenset()  # the kind of place asked for ('lapangan', 'pelabuhan')
     article_entities: Callable[[str], frozenset[str]] = lambda source: frozenset()
     kinds: frozenset[str] = frozenset()  # pilkada / pemilu
     _terms_cache: dict[str, set[str]] = field(default_factory=dict)
@@ -149,6 +151,7 @@ def featurize(cand: Candidate, ctx: QuestionContext, best_passage_score: float) 
     conflict = bool(asked_units) and not asked_units & facts.entities and any(
         e.split(":")[0] in unit_kinds for e in facts.entities if ":" in e
     )
+    p_place = ctx.type_probs.get("where", 0.0) + ctx.type_probs.get("list", 0.0)
     per_type = {f"fit_{t}": ctx.type_probs.get(t, 0.0) * fits[t] for t in FIT_TYPES}
     anchor = counts[0].start if counts else None
     numbers_here = {n.number.replace(".", "").replace(",", "") for n in facts.counts}
@@ -186,6 +189,8 @@ def featurize(cand: Candidate, ctx: QuestionContext, best_passage_score: float) 
         "entity_missing": 1.0 if ctx.entities - art_entities else 0.0,
         "entity_conflict": 1.0 if conflict else 0.0,
         "relation_fit": 1.0 if ctx.relations & relations_in(cand.sentence) else 0.0,
+        "place_head_asked": p_place if ctx.place_heads else 0.0,
+        "place_head_fit": p_place if any(place_head(p) in ctx.place_heads for p in new_places) else 0.0,
         **per_type,
     }
     return [values[f] for f in BASE_FEATURES]

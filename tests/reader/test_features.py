@@ -99,3 +99,37 @@ def test_add_relative_row_length_is_the_feature_count():
     rows = add_relative([[0.0] * len(BASE_FEATURES), [0.5] * len(BASE_FEATURES)])
     assert [len(r) for r in rows] == [len(FEATURES), len(FEATURES)]
     assert add_relative([]) == []
+
+
+@pytest.mark.parametrize(
+    "question, language, heads",
+    [
+        ("Apel itu digelar di lapangan apa?", "id", {"lapangan"}),
+        ("Dari dermaga mana personel diberangkatkan?", "id", {"dermaga"}),
+        ("Desa mana saja yang logistiknya diseberangkan lewat laut?", "id", {"desa"}),
+        ("From which harbour did the reinforcements leave?", "en", {"pelabuhan"}),  # British spelling
+        ("Berapa personel yang dikerahkan di Kota Kendari?", "id", set()),  # a place named, not asked
+        ("Where will the debate be held?", "en", set()),  # no kind of place named
+    ],
+)
+def test_the_kind_of_place_asked(question, language, heads):
+    from rag.reader.engine import asked_place_heads
+
+    assert asked_place_heads(question, language) == heads
+
+
+def test_a_place_of_the_asked_kind_is_evidence():
+    from rag.query import analyze_question
+    from rag.reader.candidates import sentence_candidates
+    from rag.reader.engine import question_context
+    from rag.reader.features import FEATURES, featurize
+    from rag.types import Passage
+
+    q = analyze_question("Di lapangan mana apel pergeseran pasukan Polres Kuningan digelar?")
+    text = "Apel pergeseran pasukan digelar di Lapangan Pandapa Paramartha. Apel digelar di Mapolres Kuningan."
+    ctx = question_context(q, Counter(), 10, lambda s: set(), lambda s: text, type_probs={"where": 1.0})
+    field, venue = sentence_candidates([Passage("c", "k.txt", 0, text)])
+    i = FEATURES.index("place_head_fit")
+    assert featurize(field, ctx, 1.0)[i] == 1.0
+    assert featurize(venue, ctx, 1.0)[i] == 0.0
+    assert featurize(field, ctx, 1.0)[FEATURES.index("place_head_asked")] == 1.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from conftest import ROOT
@@ -112,10 +113,23 @@ def test_threshold_with_the_best_held_out_accuracy():
         (0.30, False, False),  # threshold > 0.30
         (0.70, False, True),  # wrong whether answered or declined
     ]
-    # only 0.51 gets the first four right
-    threshold, accuracy = choose_threshold(outcomes)
+    # only 0.51 gets the first four right (no smoothing: the raw curve)
+    threshold, accuracy = choose_threshold(outcomes, window=0)
     assert threshold == pytest.approx(0.51)
     assert accuracy == pytest.approx(0.8)
+
+
+def test_threshold_prefers_a_plateau_to_a_spike():
+    # a lone unanswerable at 0.30 makes 0.31 the single best point; from 0.40 to 0.70 the accuracy
+    # is one question lower but stays there: the smoothed curve picks the plateau
+    outcomes = [(0.30, False, False), (0.32, True, True), (0.33, True, True), (0.34, False, False),
+                (0.36, True, True), (0.38, False, False)]  # fmt: skip
+    outcomes += [(0.71 + i / 100, True, True) for i in range(10)] + [(0.39 - i / 1000, False, False) for i in range(3)]
+    raw, _ = choose_threshold(outcomes, window=0)
+    smoothed, accuracy = choose_threshold(outcomes)
+    assert raw != smoothed
+    assert 0.39 <= smoothed <= 0.71
+    assert accuracy == pytest.approx(np.mean([(p >= smoothed and r) if a else p < smoothed for p, r, a in outcomes]))
 
 
 def test_threshold_declines_every_unanswerable():
