@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,8 +27,16 @@ NEW_ARTICLE = (
 )
 
 
+@dataclass(frozen=True)
+class Served:
+    url: str
+    corpus: Path  # the app's corpus folder
+    uploads: Path  # where Gradio stores uploaded files (GRADIO_TEMP_DIR)
+
+
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+def served(tmp_path_factory) -> Iterator[Served]:
+    """The app serving a copy of the seed corpus."""
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed (.ci/run installs it)")
     work = tmp_path_factory.mktemp("ui")
@@ -35,7 +45,8 @@ def app_url(tmp_path_factory):
     log = (work / "app.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--corpus", str(work / "corpus"), "--index", str(work / "index")],
-        stdout=log, stderr=subprocess.STDOUT, cwd=work, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=log, stderr=subprocess.STDOUT, cwd=work,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "GRADIO_TEMP_DIR": str(work / "uploads")},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 180
@@ -50,29 +61,40 @@ def app_url(tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("the app did not start")
-    yield url
+    yield Served(url, work / "corpus", work / "uploads")
     proc.terminate()
     proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
-def page(app_url):
+def app_url(served) -> str:
+    return served.url
+
+
+@pytest.fixture(scope="module")
+def browser(served):
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
+        launched = p.chromium.launch(
             executable_path=CHROMIUM, headless=True,
             args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--no-first-run"],
         )  # fmt: skip
-        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
-        pg.requests_seen = []
-        pg.on("request", lambda r: pg.requests_seen.append(r.url))
-        pg.goto(app_url)
-        pg.wait_for_selector("#question textarea")
-        yield pg
-        browser.close()
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, app_url):
+    pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    pg.requests_seen = []
+    pg.on("request", lambda r: pg.requests_seen.append(r.url))
+    pg.goto(app_url)
+    pg.wait_for_selector("#question textarea")
+    yield pg
+    pg.close()
 
 
 def ask(page, question: str) -> None:
@@ -146,3 +168,109 @@ def test_labels_follow_an_english_question(page):
 def test_page_makes_no_outside_requests(page):
     outside = [u for u in page.requests_seen if not u.startswith(("http://127.0.0.1", "data:", "blob:", "ws://127.0.0.1"))]
     assert outside == []
+
+
+# ---- the corpus tab: nothing is lost by accident -------------------------------------------------
+def article(name: str, unit: str, count: int) -> Path:
+    """A small article file named ``name`` to upload (its own folder, so names can repeat)."""
+    folder = ARTIFACTS / "uploads" / f"{unit}-{count}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(
+        f"Polres {unit} Kerahkan {count} Personel Amankan Pilkada\n\n{unit.upper()} – Polres {unit} mengerahkan "
+        f"{count} personel untuk mengamankan Pilkada 2024 di Kabupaten {unit}, Senin (25/11/2024).\n"
+    )
+    return path
+
+
+def open_corpus_tab(pg) -> None:
+    pg.get_by_role("tab", name="Korpus").click()
+    pg.wait_for_selector("#articles")
+
+
+def wait_status(pg, text: str) -> None:
+    pg.wait_for_function(
+        "t => document.querySelector('#corpus-status').innerText.includes(t)", arg=text, timeout=120_000
+    )
+
+
+def articles_text(pg) -> str:
+    return pg.locator("#articles").inner_text()
+
+
+def choose_for_removal(pg, source: str) -> None:
+    pg.locator("#remove-choice input").click()
+    pg.locator("#remove-choice input").fill(source)
+    pg.get_by_role("option").filter(has_text=source).first.click()
+
+
+def test_removal_asks_and_removes_exactly_the_chosen_article(page, served):
+    corpus = served.corpus
+    open_corpus_tab(page)
+    assert page.locator("#remove-choice input").input_value() == ""  # nothing pre-selected
+    page.locator("#upload input[type=file]").set_input_files(
+        [str(article("hapus-a.txt", "Lahat", 311)), str(article("hapus-b.txt", "Pagaralam", 322))]
+    )
+    wait_status(page, "hapus-b.txt")
+    page.wait_for_function("() => document.querySelector('#articles').innerText.includes('hapus-a.txt')")
+    before = sorted(p.name for p in corpus.iterdir())
+
+    choose_for_removal(page, "hapus-a.txt")
+    page.locator("#remove").click()
+    prompt = page.locator("#remove-prompt")
+    prompt.wait_for(state="visible")
+    assert "hapus-a.txt" in prompt.inner_text() and "Polres Lahat Kerahkan 311 Personel" in prompt.inner_text()
+    assert sorted(p.name for p in corpus.iterdir()) == before  # asking removes nothing
+    page.locator("#remove-no").click()
+    wait_status(page, "Dibatalkan")
+    assert sorted(p.name for p in corpus.iterdir()) == before
+
+    page.locator("#remove").click()
+    page.locator("#remove-yes").click()
+    wait_status(page, "Dihapus: hapus-a.txt")
+    page.wait_for_function("() => !document.querySelector('#articles').innerText.includes('hapus-a.txt')")
+    assert sorted(p.name for p in corpus.iterdir()) == [n for n in before if n != "hapus-a.txt"]
+    assert "hapus-b.txt" in articles_text(page) and "004_4de73d00fb467760.txt" in articles_text(page)
+    assert page.locator("#remove-choice input").input_value() == ""  # nothing selected after a removal
+    assert not page.locator("#remove-confirm").is_visible()
+
+
+def test_same_name_upload_asks_and_keeps_both(page, served):
+    corpus = served.corpus
+    existing = "004_4de73d00fb467760.txt"
+    original = (corpus / existing).read_bytes()
+    open_corpus_tab(page)
+    page.locator("#upload input[type=file]").set_input_files(str(article(existing, "Muara Enim", 533)))
+    wait_status(page, "Ganti artikel itu, simpan keduanya")
+    assert (corpus / existing).read_bytes() == original and not (corpus / "004_4de73d00fb467760-2.txt").exists()
+    page.locator("#conflict-keep-both").click()
+    wait_status(page, "disimpan sebagai 004_4de73d00fb467760-2.txt")
+    page.wait_for_function("() => document.querySelector('#articles').innerText.includes('004_4de73d00fb467760-2.txt')")
+    assert (corpus / existing).read_bytes() == original
+    assert "Muara Enim" in (corpus / "004_4de73d00fb467760-2.txt").read_text()
+    assert not page.locator("#upload-conflict").is_visible()
+
+
+def test_an_upload_in_one_session_shows_in_another_after_refresh(page, browser, app_url):
+    other = browser.new_context().new_page()
+    try:
+        other.goto(app_url)
+        open_corpus_tab(other)
+        assert "sesi-lain.txt" not in articles_text(other)
+        open_corpus_tab(page)
+        page.locator("#upload input[type=file]").set_input_files(str(article("sesi-lain.txt", "Empat Lawang", 244)))
+        wait_status(page, "sesi-lain.txt")
+        other.locator("#corpus-refresh").click()
+        other.wait_for_function("() => document.querySelector('#articles').innerText.includes('sesi-lain.txt')")
+        choose_for_removal(other, "sesi-lain.txt")  # the other session can pick it for removal
+        other.locator("#remove").click()
+        assert "sesi-lain.txt" in other.locator("#remove-prompt").inner_text()
+    finally:
+        other.context.close()
+
+
+def test_no_upload_is_left_in_gradios_folder(served):
+    """Accepted, rejected and duplicate uploads alike: Gradio's copy is deleted once handled."""
+    assert served.uploads.is_dir()  # Gradio did store the uploads there
+    left = [p.name for p in served.uploads.rglob("*") if p.is_file() and p.suffix in (".txt", ".pdf", ".html", ".md")]
+    assert left == []
