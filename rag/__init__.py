@@ -8,11 +8,13 @@
 from rag.settings import Settings  # noqa: I001  (sets the offline switches before anything loads)
 from rag.api import ask, ingest
 from rag.errors import (
+    ArticleNotFound,
     CorpusBusy,
     DiskFull,
     IndexCorrupt,
     IndexNotFound,
     IndexOutdated,
+    NameConflict,
     QuestionError,
     RagError,
     UploadRejected,
@@ -23,5 +25,5 @@ from rag.types import Answer, IngestReport, Passage
 __all__ = [
     "ingest", "ask", "Settings", "Answer", "Passage", "IngestReport",
     "RagError", "IndexNotFound", "IndexCorrupt", "IndexOutdated", "VectorStoreUnavailable",
-    "CorpusBusy", "QuestionError", "UploadRejected", "DiskFull",
+    "CorpusBusy", "QuestionError", "UploadRejected", "NameConflict", "ArticleNotFound", "DiskFull",
 ]  # fmt: skip

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path, PurePosixPath
 
-from rag.errors import RagError, UploadRejected
+from rag.errors import ArticleNotFound, NameConflict, UploadRejected
 from rag.index import current_name
 from rag.ingestion import ProgressCallback, index_lock, prepare_article, run_ingest
 from rag.load import UnreadableFile, file_hash, list_corpus
@@ -41,22 +41,6 @@ class OnConflict(str, Enum):
     REPLACE = "replace"  # the upload replaces the existing article
     KEEP_BOTH = "keep_both"  # the upload is stored under a free name: name-2.txt, name-3.txt...
     CANCEL = "cancel"  # the conflicting uploads are left out; the others are added
-
-
-class NameConflict(UploadRejected):
-    """Uploads whose names already exist in the corpus, with ``on_conflict="ask"``; nothing was
-    changed. ``names`` lists them; upload again with replace, keep_both or cancel."""
-
-    def __init__(self, names: list[str]):
-        self.names = names
-        super().__init__(
-            f"the corpus already has an article named {', '.join(names)}: "
-            "choose to replace it, keep both (the upload is renamed) or cancel; nothing was changed"
-        )
-
-
-class ArticleNotFound(RagError, FileNotFoundError):
-    """The article to remove is not a file of the corpus folder; nothing was changed."""
 
 
 @dataclass

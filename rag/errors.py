@@ -23,6 +23,9 @@ VectorStoreUnavailable      the Chroma server cannot be reached, refused or did 
 CorpusBusy                  another ingest (or upload/removal) holds the lock on the index: wait
 QuestionError               the question is empty, too long or not valid text: rephrase it
 UploadRejected              an uploaded file cannot become an article; nothing was changed
+NameConflict                (an UploadRejected) an upload has the name of an existing article:
+                            upload again with replace, keep_both or cancel
+ArticleNotFound             the article to remove is not in the corpus; nothing was changed
 DiskFull                    no space left on the device while writing the index; the live index is
                             unchanged and keeps answering: free some space and ingest again
 ==========================  ========================================================================
@@ -79,4 +82,22 @@ __all__ = [
     "QuestionError",
     "UploadRejected",
     "DiskFull",
+    "NameConflict",
+    "ArticleNotFound",
 ]
+
+
+class NameConflict(UploadRejected):
+    """Uploads whose names already exist in the corpus, with ``on_conflict="ask"``; nothing was
+    changed. ``names`` lists them; upload again with replace, keep_both or cancel."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        super().__init__(
+            f"the corpus already has an article named {', '.join(names)}: "
+            "choose to replace it, keep both (the upload is renamed) or cancel; nothing was changed"
+        )
+
+
+class ArticleNotFound(RagError, FileNotFoundError):
+    """The article to remove is not a file of the corpus folder; nothing was changed."""

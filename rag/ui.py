@@ -219,8 +219,8 @@ class ChatHandlers:
         """Add uploaded files. A name that exists asks first (``view.conflict`` lists the names,
         ``view.pending`` keeps the files for the answer); otherwise the files Gradio stored are
         deleted once the upload is settled, accepted or rejected."""
-        from rag.corpus import NameConflict, add_articles
-        from rag.errors import CorpusBusy, UploadRejected
+        from rag.corpus import add_articles
+        from rag.errors import CorpusBusy, NameConflict, UploadRejected
 
         lab = labels(ui_language(language))
         paths = [Path(f) for f in files or []]
@@ -250,8 +250,8 @@ class ChatHandlers:
         return lab["confirm_remove"].format(title=titles[source] or source, source=source)
 
     def remove(self, source: str | None, language: str = "auto") -> CorpusView:
-        from rag.corpus import ArticleNotFound, remove_article
-        from rag.errors import CorpusBusy
+        from rag.corpus import remove_article
+        from rag.errors import ArticleNotFound, CorpusBusy
 
         lab = labels(ui_language(language))
         if not source:

@@ -13,8 +13,7 @@ import pytest
 import rag.corpus
 from conftest import SEEDS
 from rag.api import OnConflict, add_articles, ask, remove_article
-from rag.corpus import ArticleNotFound, NameConflict
-from rag.errors import CorpusBusy, UploadRejected
+from rag.errors import ArticleNotFound, CorpusBusy, NameConflict, UploadRejected
 from rag.index import read_files
 from rag.settings import Settings
 
