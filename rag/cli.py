@@ -1,4 +1,4 @@
-"""Command line: ``rag ingest``, ``rag ask``, ``rag doctor``... A thin layer over :mod:`rag.api`.
+"""Command line: ``rag ingest``, ``rag ask``, ``rag add``, ``rag remove``, ``rag doctor``... A thin layer over :mod:`rag.api`.
 
 Every failure the pipeline reports on purpose (:mod:`rag.errors`), a missing folder and a full disk
 end in one line ``error: ...`` on stderr and exit status 2, never a traceback."""
@@ -41,6 +41,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", "--top-k", type=int, help="number of passages to retrieve")
     p.add_argument("--engine", choices=["extractive", "llm"], help="answer engine")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+    p = sub.add_parser("add", help="add articles to the corpus and index them (one transaction)",
+                       description="Copy files into the corpus folder and ingest them, as one transaction: "
+                       "when the ingest fails the files are taken back out. A name that exists is never "
+                       "overwritten silently (see --on-conflict); the same content under another name is "
+                       "reported as a duplicate and not added; while another ingest runs nothing is touched.")  # fmt: skip
+    p.add_argument("files", type=Path, nargs="+", help="articles (.txt, .md, .html, .pdf)")
+    p.add_argument("--on-conflict", choices=["ask", "replace", "keep_both", "cancel"], default="ask",
+                   help="when the corpus has a file of the same name: ask (default: change nothing and "
+                   "say so), replace it, keep both (the upload becomes name-2.txt), or cancel those files")  # fmt: skip
+    p.add_argument("--corpus", type=Path, help="corpus folder (default: corpus, or RAG_CORPUS_DIR)")
+    p.add_argument("--index", type=Path, help="index folder (default: .rag, or RAG_INDEX_DIR)")
+    p.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
+
+    p = sub.add_parser("remove", help="remove one article from the corpus and the index",
+                       description="Delete exactly this article (its path inside the corpus folder, as "
+                       "`rag ingest` lists it) from the corpus folder and the index, as one transaction.")  # fmt: skip
+    p.add_argument("source", help="the article's file name inside the corpus folder")
+    p.add_argument("--corpus", type=Path, help="corpus folder (default: corpus, or RAG_CORPUS_DIR)")
+    p.add_argument("--index", type=Path, help="index folder (default: .rag, or RAG_INDEX_DIR)")
+    p.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
 
     p = sub.add_parser("doctor", help="check the index (and repair it with --repair)",
                        description="Check the live index: the snapshot's files against the checksums "
@@ -119,7 +140,7 @@ def _fail(exc: BaseException) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(
-        corpus_dir=getattr(args, "corpus", None) if args.command in ("ingest", "doctor") else None,
+        corpus_dir=getattr(args, "corpus", None) if args.command in ("ingest", "doctor", "add", "remove") else None,
         index_dir=None if args.command in ("eval", "train") else args.index,
         chroma_url=getattr(args, "chroma_url", None),
         top_k=getattr(args, "top_k", None),
@@ -140,6 +161,13 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "doctor":
         return _doctor(args, settings)
+    if args.command in ("add", "remove"):
+        from rag.corpus import add_articles, remove_article
+
+        change = (add_articles(args.files, settings, on_conflict=args.on_conflict) if args.command == "add"
+                  else remove_article(args.source, settings))  # fmt: skip
+        print(change.summary())
+        return 0
     answer = ask(" ".join(args.question), settings=settings)
     if args.json:
         print(json.dumps(

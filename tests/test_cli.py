@@ -6,7 +6,7 @@ import pytest
 from rag.cli import main
 
 
-@pytest.mark.parametrize("args", [["--help"], ["ingest", "--help"], ["ask", "--help"]])
+@pytest.mark.parametrize("args", [["--help"], ["ingest", "--help"], ["ask", "--help"], ["add", "--help"], ["remove", "--help"]])
 def test_help(args, capsys):
     with pytest.raises(SystemExit) as exc:
         main(args)
@@ -33,3 +33,31 @@ def test_module_entry_point(seed_index):
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert '"answerable": true' in out.stdout and "616" in out.stdout
+
+
+def test_add_and_remove_through_the_corpus_api(tmp_path, capsys):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "muna.txt").write_text("Polres Muna menurunkan 484 personel untuk mengamankan Pilkada 2024.\n")
+    upload = tmp_path / "uploads" / "muna.txt"
+    upload.parent.mkdir()
+    upload.write_text("Polres Buton menyiagakan 210 personel untuk mengamankan Pilkada 2024.\n")
+    where = ["--corpus", str(corpus), "--index", str(index)]
+    assert main(["ingest", *where, "--no-progress"]) == 0
+    capsys.readouterr()
+
+    # the name exists: by default nothing is changed and the user is told how to choose
+    assert main(["add", str(upload), *where]) == 2
+    assert "keep both" in capsys.readouterr().err
+    assert sorted(p.name for p in corpus.iterdir() if not p.name.startswith(".")) == ["muna.txt"]
+    assert "484" in (corpus / "muna.txt").read_text()
+
+    assert main(["add", str(upload), "--on-conflict", "keep_both", *where]) == 0
+    assert "muna.txt as muna-2.txt" in capsys.readouterr().out
+    assert "210" in (corpus / "muna-2.txt").read_text() and "484" in (corpus / "muna.txt").read_text()
+
+    assert main(["remove", "muna.txt", *where]) == 0
+    assert "removed muna.txt" in capsys.readouterr().out
+    assert not (corpus / "muna.txt").exists() and (corpus / "muna-2.txt").exists()
+    assert main(["remove", "muna.txt", *where]) == 2
+    assert "nothing was removed" in capsys.readouterr().err
