@@ -58,3 +58,12 @@ def seed_index(tmp_path_factory) -> Path:
     index = tmp_path_factory.mktemp("seed-index")
     ingest(corpus_dir=SEEDS, index_dir=index, progress=False)
     return index
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """A skipped browser suite is said loudly at the end of the run, not hidden among the dots."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "browser" in getattr(r, "keywords", {})]
+    if skipped:
+        terminalreporter.write_sep("!", f"{len(skipped)} BROWSER TESTS SKIPPED", red=True, bold=True)
+        terminalreporter.write_line("The UI was not tested in a real browser: install Debian's chromium "
+                                    "(`sudo apt-get install chromium`, as .ci/run does) and run `make test` again.")
