@@ -73,6 +73,10 @@ class Settings:
     llm_base_url: str = ""
     llm_api_key: str = ""
     llm_temperature: float = 0.0
+    # Seconds one LLM call may take before the answer falls back to the extractive engine, and
+    # how many times a failed call is retried first (a local model's first call loads weights).
+    llm_timeout: float = 60.0
+    llm_max_retries: int = 1
     max_question_chars: int = 2000
 
     @classmethod

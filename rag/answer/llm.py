@@ -9,6 +9,7 @@ with ``flagged`` problems and ``answerable=False`` so that it is never shown as 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from rag.cite import check_answer, cited_numbers, renumber, strip_markers
@@ -18,6 +19,7 @@ from rag.settings import Settings
 from rag.types import Answer, Passage
 
 log = logging.getLogger(__name__)
+OPENAI_PROVIDERS = ("openai", "openai-compatible", "vllm", "lmstudio")
 LANGUAGE_NAMES = {"id": "Indonesian (Bahasa Indonesia)", "en": "English"}
 
 
@@ -28,8 +30,9 @@ def make_chat_model(settings: Settings):
         from langchain_ollama import ChatOllama
 
         kwargs = {"base_url": settings.llm_base_url} if settings.llm_base_url else {}
-        return ChatOllama(model=settings.llm_model, temperature=settings.llm_temperature, **kwargs)
-    if provider in ("openai", "openai-compatible", "vllm", "lmstudio"):
+        return ChatOllama(model=settings.llm_model, temperature=settings.llm_temperature,
+                          client_kwargs={"timeout": settings.llm_timeout}, **kwargs)  # fmt: skip
+    if provider in OPENAI_PROVIDERS:
         from langchain_openai import ChatOpenAI
 
         return ChatOpenAI(
@@ -37,6 +40,8 @@ def make_chat_model(settings: Settings):
             base_url=settings.llm_base_url or None,
             api_key=settings.llm_api_key or "not-needed",
             temperature=settings.llm_temperature,
+            timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
         )
     if provider in ("llamacpp", "llama.cpp", "gguf"):
         try:
@@ -57,11 +62,18 @@ def load_prompt(prompts_dir: Path, name: str) -> str:
         raise RuntimeError(f"prompt file {path} is missing") from exc
 
 
+_TAG = re.compile(r"</?\s*passages?\b[^>]*>", re.I)
+
+
 def format_sources(passages: list[Passage]) -> str:
+    """Each passage inside ``<passage n="...">`` delimiters; a tag written inside an article is
+    defused so that an article cannot close its passage and speak as the prompt."""
     blocks = []
     for n, p in enumerate(passages, start=1):
-        head = " | ".join(x for x in (p.title, p.outlet, p.date) if x)
-        blocks.append(f"[{n}] {head}\n{p.text}" if head else f"[{n}] {p.text}")
+        head = " | ".join(_TAG.sub("", x) for x in (p.title, p.outlet, p.date) if x)
+        body = _TAG.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), p.text)
+        meta = f' source="{head.replace(chr(34), chr(39))}"' if head else ""
+        blocks.append(f'<passage n="{n}"{meta}>\n{body}\n</passage>')
     return "\n\n".join(blocks)
 
 
@@ -77,7 +89,10 @@ class LLMAnswerer:
 
     @classmethod
     def from_settings(cls, settings: Settings, fallback=None) -> LLMAnswerer:
-        return cls(make_chat_model(settings), settings.prompts_dir, settings.top_k, fallback)
+        model = make_chat_model(settings)
+        if settings.llm_provider.lower() not in OPENAI_PROVIDERS and settings.llm_max_retries > 0:
+            model = model.with_retry(stop_after_attempt=settings.llm_max_retries + 1)  # OpenAI retries itself
+        return cls(model, settings.prompts_dir, settings.top_k, fallback)
 
     def answer(self, q: Question, passages: list[Passage]) -> Answer:
         from langchain_core.messages import HumanMessage, SystemMessage
