@@ -20,6 +20,7 @@ from rag.analyzer import analyze, tokenize
 from rag.facts import place_head, place_head_words, venue_heads
 from rag.knowledge.bridge import translate_word
 from rag.knowledge.categories import stages_in
+from rag.knowledge.gazetteer import find_regions
 from rag.query import Question, canonical
 from rag.reader.about import answer_about_report, report_field
 from rag.reader.candidates import Candidate, entity_ids, sentence_candidates
@@ -79,10 +80,12 @@ def eligible(ctx: QuestionContext, cands: list[Candidate]) -> list[bool]:
     qtype = max(ctx.type_probs, key=ctx.type_probs.get)
     typed = ctx.type_probs[qtype] >= 0.5
     units = {e for e in ctx.entities if ":" in e}  # a unit the question names must be in the article
-    return [
-        (not typed or carries_answer_type(qtype, c, ctx)) and (not units or bool(units & ctx.article_entities(c.passage.source)))
-        for c in cands
-    ]
+
+    def about_asked(source: str) -> bool:
+        ids = ctx.article_entities(source)
+        return (not units or bool(units & ids)) and (not ctx.regions or any(codes & ids for codes in ctx.regions))
+
+    return [(not typed or carries_answer_type(qtype, c, ctx)) and about_asked(c.passage.source) for c in cands]
 
 
 def carries_answer_type(qtype: str, cand: Candidate, ctx: QuestionContext) -> bool:
@@ -130,6 +133,7 @@ def question_context(
         article_terms, article_text, stages=stages - KINDS, kinds=stages & KINDS, entities=entity_ids(q.text),
         article_entities=article_entities or (lambda source: entity_ids(article_text(source))),
         relations=asked_relations(q.text), place_heads=asked_place_heads(q.text, q.language),
+        regions=tuple(frozenset({m.region.code, *m.alternatives}) for m in find_regions(q.text)),
     )  # fmt: skip
 
 

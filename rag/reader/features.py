@@ -60,6 +60,8 @@ class QuestionContext:
     place_heads: frozenset[str] = frozenset()  # the kind of place asked for ('lapangan', 'pelabuhan')
     article_entities: Callable[[str], frozenset[str]] = lambda source: frozenset()
     kinds: frozenset[str] = frozenset()  # pilkada / pemilu
+    # each region the question names, as the codes it can stand for ('Malang': kabupaten or kota)
+    regions: tuple[frozenset[str], ...] = ()
     _terms_cache: dict[str, set[str]] = field(default_factory=dict)
 
     def terms(self, text: str) -> set[str]:
