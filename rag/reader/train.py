@@ -246,7 +246,7 @@ def cross_validated_answers(reader, data: list[QuestionRows], folds: list[int], 
                 if folds[i] == k:
                     answer = reader.answer(analyze_question(q.item["question"]), q.passages, q.type_probs)
                     cited = [c.source for c in answer.citations]
-                    out.append({"index": i, **q.item, "given": answer.text,
+                    out.append({"index": i, **q.item, "given": answer.text, "highlights": answer.highlights,
                                 **score_one(q.item, answer.text, answer.answerable, cited)})  # fmt: skip
     finally:
         reader.scorer = original
