@@ -11,9 +11,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from rag.conversation import resolve
 from rag.corpus import CorpusChange, OnConflict, add_articles, remove_article
 from rag.embed import get_embeddings
 from rag.errors import IndexNotFound, QuestionError
@@ -73,16 +76,25 @@ class Pipeline:
             self.snapshot, self._loaded = snapshot, name
             log.info("index %s loaded in %.2f s (%d chunks)", name, time.perf_counter() - started, len(snapshot.chunks))
 
-    def ask(self, question: str, top_k: int | None = None, filters: Filters | None = None) -> Answer:
+    def ask(
+        self, question: str, top_k: int | None = None, filters: Filters | None = None,
+        history: Sequence[dict[str, Any]] | None = None,
+    ) -> Answer:  # fmt: skip
+        """``history``: the conversation so far in the messages format of Gradio and OpenAI; a
+        follow-up ("Kalau di Ogan Ilir?") is answered as the standalone question it stands for."""
         question = validate_question(question, self.settings.max_question_chars)
         self._ensure_loaded()
-        q = analyze_question(question)
+        standalone = resolve(question, history)
+        q = analyze_question(standalone)
         contexts, passages, unavailable = self._retrieve(q, top_k, filters)
         if not contexts:
             answer = Answer(question, NOT_FOUND[q.language], False, [], [], q.language, self.engine.name)
         else:
             answer = self.engine.answer(q, passages)
             answer.contexts = contexts + [c for c in answer.citations if c not in contexts]
+        answer.question = question
+        if standalone != question:
+            answer.resolved_question = standalone
         if unavailable:
             answer.dense_search = False
             answer.flagged.append(f"{DENSE_UNAVAILABLE}: {unavailable}")
@@ -192,12 +204,15 @@ def ask(
     settings: Settings | None = None,
     top_k: int | None = None,
     filters: Filters | None = None,
+    history: Sequence[dict[str, Any]] | None = None,
 ) -> Answer:
-    """Answer a question from the index, with citations (see :class:`rag.types.Answer`)."""
+    """Answer a question from the index, with citations (see :class:`rag.types.Answer`).
+    ``history`` holds the earlier turns of a conversation (``[{"role": "user", "content": ...},
+    {"role": "assistant", "content": ...}]``) against which follow-ups are resolved."""
     settings = settings or Settings.from_env()
     if index_dir is not None:
         settings = settings.replace(index_dir=Path(index_dir))
-    return get_pipeline(settings).ask(question, top_k, filters)
+    return get_pipeline(settings).ask(question, top_k, filters, history)
 
 
 __all__ = [

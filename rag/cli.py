@@ -42,6 +42,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=["extractive", "llm"], help="answer engine")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
 
+    p = sub.add_parser("chat", help="hold a conversation in the terminal (follow-ups understood)",
+                       description="Ask questions one line at a time; a follow-up such as 'Kalau di Ogan "
+                       "Ilir?' or 'And the TNI?' is read against the earlier questions. An empty line or "
+                       "Ctrl-D ends the conversation; /new starts a new one.")  # fmt: skip
+    p.add_argument("--index", type=Path, help="index folder (default: .rag, or RAG_INDEX_DIR)")
+    p.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
+    p.add_argument("-k", "--top-k", type=int, help="number of passages to retrieve")
+    p.add_argument("--engine", choices=["extractive", "llm"], help="answer engine")
+
     p = sub.add_parser("add", help="add articles to the corpus and index them (one transaction)",
                        description="Copy files into the corpus folder and ingest them, as one transaction: "
                        "when the ingest fails the files are taken back out. A name that exists is never "
@@ -168,6 +177,8 @@ def _run(args: argparse.Namespace) -> int:
                   else remove_article(args.source, settings))  # fmt: skip
         print(change.summary())
         return 0
+    if args.command == "chat":
+        return _chat(settings, sys.stdin, sys.stdout)
     answer = ask(" ".join(args.question), settings=settings)
     if args.json:
         print(json.dumps(
@@ -176,13 +187,48 @@ def _run(args: argparse.Namespace) -> int:
             ensure_ascii=False, indent=2,
         ))  # fmt: skip
         return 0
-    print(answer.text)
+    _print_answer(answer, sys.stdout)
+    return 0
+
+
+def _print_answer(answer, out) -> None:
+    if answer.resolved_question:
+        print(f"({answer.resolved_question})", file=out)
+    print(answer.text, file=out)
     for n, c in enumerate(answer.citations, start=1):
         where = ", ".join(x for x in (c.outlet, c.date, c.url) if x)
-        print(f"[{n}] {c.title or c.source} ({c.source}{'; ' + where if where else ''})")
+        print(f"[{n}] {c.title or c.source} ({c.source}{'; ' + where if where else ''})", file=out)
     for problem in answer.flagged:
         print(f"warning: {problem}", file=sys.stderr)
-    return 0
+
+
+def _chat(settings: Settings, stdin, out) -> int:
+    """A terminal conversation over the same API as the UI: each turn is asked with the turns
+    before it, so follow-ups are understood."""
+    from rag.api import ask
+    from rag.errors import RagError
+
+    history: list[dict[str, str]] = []
+    interactive = stdin.isatty()
+    while True:
+        if interactive:
+            print("? ", end="", file=out, flush=True)
+        line = stdin.readline()
+        if not line or not line.strip():
+            return 0
+        question = line.strip()
+        if question == "/new":
+            history = []
+            print("(new conversation)", file=out)
+            continue
+        try:
+            answer = ask(question, settings=settings, history=history)
+        except RagError as exc:  # a bad question or index problem: say it, keep the conversation
+            print(f"error: {exc}", file=out)
+            continue
+        _print_answer(answer, out)
+        print(file=out, flush=True)
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
 
 
 def _doctor(args: argparse.Namespace, settings: Settings) -> int:

@@ -69,6 +69,9 @@ class Answer:
     flagged: list[str] = field(default_factory=list)  # problems found when checking the answer
     highlights: list[str] = field(default_factory=list)  # the sentence each citation rests on
     dense_search: bool = True  # False: the vector store failed and only keyword search ranked
+    # the standalone question a follow-up was read as ("Kalau di Ogan Ilir?" -> "Berapa personel
+    # ... Polres Ogan Ilir?"); empty when the question stood on its own
+    resolved_question: str = ""
 
     def __str__(self) -> str:
         return self.text

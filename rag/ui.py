@@ -38,7 +38,7 @@ LABELS = {
         "engine": "Mesin jawaban", "top_k": "Jumlah bagian yang diambil", "outlet": "Media",
         "date_from": "Dari tanggal (YYYY-MM-DD)", "date_to": "Sampai tanggal (YYYY-MM-DD)",
         "any_outlet": "(semua media)", "examples": "Contoh pertanyaan", "language": "Bahasa",
-        "pending": "Mencari di korpus…", "unverified": "Belum terverifikasi", "not_found": "Tidak ditemukan",
+        "pending": "Mencari di korpus…", "understood": "Dibaca sebagai", "unverified": "Belum terverifikasi", "not_found": "Tidak ditemukan",
         "index_total": "Indeks", "articles_word": "artikel",
         "articles": "Artikel dalam korpus", "upload": "Unggah artikel (.txt, .md, .html, .pdf)",
         "remove": "Hapus artikel", "remove_button": "Hapus", "chunks": "bagian",
@@ -64,7 +64,7 @@ LABELS = {
         "engine": "Answer engine", "top_k": "Passages to retrieve", "outlet": "Outlet",
         "date_from": "From date (YYYY-MM-DD)", "date_to": "To date (YYYY-MM-DD)",
         "any_outlet": "(all outlets)", "examples": "Example questions", "language": "Language",
-        "pending": "Searching the corpus…", "unverified": "Not verified", "not_found": "Not found",
+        "pending": "Searching the corpus…", "understood": "Read as", "unverified": "Not verified", "not_found": "Not found",
         "index_total": "Index", "articles_word": "articles",
         "articles": "Articles in the corpus", "upload": "Upload articles (.txt, .md, .html, .pdf)",
         "remove": "Remove an article", "remove_button": "Remove", "chunks": "chunks",
@@ -109,14 +109,16 @@ def ui_language(choice: str, answer_language: str = "id") -> str:
 
 # ---- rendering --------------------------------------------------------------------------------
 def format_answer(answer, lang: str) -> str:
-    """Chat markdown: ``[n]`` become links to the source cards; a not-found answer looks different."""
+    """Chat markdown: ``[n]`` become links to the source cards; a not-found answer looks different;
+    a follow-up says which standalone question it was read as."""
+    read_as = f"\n\n<small>{labels(lang)['understood']}: *{html.escape(answer.resolved_question)}*</small>" if answer.resolved_question else ""
     if not answer.answerable and not answer.flagged:
-        return f"**{labels(lang)['not_found']}** — *{html.escape(answer.text)}*"
+        return f"**{labels(lang)['not_found']}** — *{html.escape(answer.text)}*{read_as}"
     text = _MARKER.sub(lambda m: f"[[{m.group(1)}]](#src-{m.group(1)})", answer.text)
     if answer.flagged:
         problems = "; ".join(answer.flagged)
-        return f"**{labels(lang)['unverified']}** ({html.escape(problems)})\n\n{text}"
-    return text
+        return f"**{labels(lang)['unverified']}** ({html.escape(problems)})\n\n{text}{read_as}"
+    return text + read_as
 
 
 def sources_html(answer, lang: str) -> str:
@@ -200,7 +202,7 @@ class ChatHandlers:
         yield pending, sources_html(None, lang), None, ""
         filters = Filters(outlet=outlet or "", date_from=(date_from or "").strip(), date_to=(date_to or "").strip())
         try:
-            answer = self.pipeline(engine).ask(q, int(top_k) if top_k else None, filters)
+            answer = self.pipeline(engine).ask(q, int(top_k) if top_k else None, filters, history)
         except QuestionError as exc:
             message = f"**{labels(lang)['error']}:** {exc}"
             yield history + [{"role": "user", "content": q[:300]}, {"role": "assistant", "content": message}], sources_html(None, lang), None, ""
