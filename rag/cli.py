@@ -51,6 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", "--top-k", type=int, help="number of passages to retrieve")
     p.add_argument("--engine", choices=["extractive", "llm"], help="answer engine")
 
+    p = sub.add_parser("feedback", help="turn thumbs up/down from the chat UI into evaluation cases",
+                       description="`rag feedback export` writes one qa.jsonl case per question that got "
+                       "feedback in the chat UI (question, language, type, the answer liked or rejected, "
+                       "the cited sources, the comment); complete each case's any_of with the gold strings "
+                       "and add it to an evaluation set.")  # fmt: skip
+    p.add_argument("action", choices=["export"], help="export: write the cases")
+    p.add_argument("--file", type=Path, help="feedback file (default: feedback/feedback.jsonl, or RAG_FEEDBACK_FILE)")
+    p.add_argument("--rating", choices=["all", "up", "down"], default="all", help="which feedback to export")
+    p.add_argument("--out", type=Path, help="write the cases here (default: standard output)")
+
     p = sub.add_parser("add", help="add articles to the corpus and index them (one transaction)",
                        description="Copy files into the corpus folder and ingest them, as one transaction: "
                        "when the ingest fails the files are taken back out. A name that exists is never "
@@ -150,7 +160,7 @@ def _fail(exc: BaseException) -> int:
 def _run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(
         corpus_dir=getattr(args, "corpus", None) if args.command in ("ingest", "doctor", "add", "remove") else None,
-        index_dir=None if args.command in ("eval", "train") else args.index,
+        index_dir=getattr(args, "index", None) if args.command not in ("eval", "train") else None,
         chroma_url=getattr(args, "chroma_url", None),
         top_k=getattr(args, "top_k", None),
         answer_engine=getattr(args, "engine", None),
@@ -179,6 +189,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "chat":
         return _chat(settings, sys.stdin, sys.stdout)
+    if args.command == "feedback":
+        return _feedback(args, settings)
     answer = ask(" ".join(args.question), settings=settings)
     if args.json:
         print(json.dumps(
@@ -200,6 +212,21 @@ def _print_answer(answer, out) -> None:
         print(f"[{n}] {c.title or c.source} ({c.source}{'; ' + where if where else ''})", file=out)
     for problem in answer.flagged:
         print(f"warning: {problem}", file=sys.stderr)
+
+
+def _feedback(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.feedback import export_cases
+
+    path = args.file or settings.feedback_file
+    cases = export_cases(path, args.rating)
+    lines = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(lines, encoding="utf-8")
+        print(f"{len(cases)} cases written to {args.out} (from {path}); complete each any_of", file=sys.stderr)
+    else:
+        sys.stdout.write(lines)
+    return 0
 
 
 def _chat(settings: Settings, stdin, out) -> int:

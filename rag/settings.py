@@ -38,6 +38,8 @@ class Settings:
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path(".rag")
     prompts_dir: Path = Path(__file__).resolve().parent.parent / "prompts"
+    # Thumbs up/down on answers, one JSON object a line (`rag feedback export` makes eval cases)
+    feedback_file: Path = Path("feedback/feedback.jsonl")
 
     # Embeddings: a sentence-transformers name or a local path; the default is the packaged model.
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
@@ -89,7 +91,7 @@ class Settings:
             if raw is not None and raw != "":
                 values[f.name] = _coerce(f, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for key in ("corpus_dir", "index_dir", "prompts_dir"):
+        for key in ("corpus_dir", "index_dir", "prompts_dir", "feedback_file"):
             if key in values:
                 values[key] = Path(values[key])
         return cls(**values)

@@ -12,7 +12,9 @@ import logging
 import os
 import re
 import tempfile
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from rag.corpus import CorpusChange
 
 log = logging.getLogger(__name__)
+RECENT_ANSWERS = 500  # answers kept in memory for feedback on them
 
 LABELS = {
     "id": {
@@ -42,7 +45,9 @@ LABELS = {
         "index_total": "Indeks", "articles_word": "artikel",
         "articles": "Artikel dalam korpus", "upload": "Unggah artikel (.txt, .md, .html, .pdf)",
         "remove": "Hapus artikel", "remove_button": "Hapus", "chunks": "bagian",
-        "added": "Ditambahkan", "removed": "Dihapus", "error": "Gagal", "source_file": "berkas",
+        "added": "Ditambahkan", "removed": "Dihapus", "error": "Gagal",
+        "feedback_saved": "Terima kasih, penilaian disimpan.", "feedback_nothing": "pilih jawaban yang dinilai",
+        "feedback_comment": "Komentar untuk penilaian 👍/👎 (opsional)", "source_file": "berkas",
         "refresh": "Muat ulang daftar", "confirm_remove": "Hapus artikel «{title}» ({source})?",
         "confirm": "Ya, hapus", "cancel": "Batal", "cancelled": "Dibatalkan; tidak ada yang diubah.",
         "replace": "Ganti", "keep_both": "Simpan keduanya",
@@ -68,7 +73,9 @@ LABELS = {
         "index_total": "Index", "articles_word": "articles",
         "articles": "Articles in the corpus", "upload": "Upload articles (.txt, .md, .html, .pdf)",
         "remove": "Remove an article", "remove_button": "Remove", "chunks": "chunks",
-        "added": "Added", "removed": "Removed", "error": "Failed", "source_file": "file",
+        "added": "Added", "removed": "Removed", "error": "Failed",
+        "feedback_saved": "Thank you, your rating was saved.", "feedback_nothing": "choose an answer to rate",
+        "feedback_comment": "Comment for a 👍/👎 rating (optional)", "source_file": "file",
         "refresh": "Refresh list", "confirm_remove": "Remove the article “{title}” ({source})?",
         "confirm": "Yes, remove", "cancel": "Cancel", "cancelled": "Cancelled; nothing was changed.",
         "replace": "Replace", "keep_both": "Keep both",
@@ -161,6 +168,17 @@ def _highlight(text: str, sentences: list[str]) -> str:
     return out
 
 
+def _text(content) -> str:
+    """A chat message's text (Gradio gives a string, or a list of parts)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(_text(c.get("text", "") if isinstance(c, dict) else c) for c in content)
+    if isinstance(content, dict):
+        return str(content.get("text", ""))
+    return ""
+
+
 def article_rows(pipeline) -> list[list]:
     try:
         rows = pipeline.articles()
@@ -176,6 +194,41 @@ class ChatHandlers:
     def __init__(self, settings: Settings, upload_dir: Path | None = None):
         self.settings = settings
         self.upload_dir = upload_dir  # uploaded files in here are deleted once handled
+        # the answers behind recent chat messages (by the message text), for feedback on them
+        self._answers: OrderedDict[str, object] = OrderedDict()
+        self._answers_lock = threading.Lock()
+
+    def _remember(self, message: str, answer) -> None:
+        with self._answers_lock:
+            self._answers[message] = answer
+            self._answers.move_to_end(message)
+            while len(self._answers) > RECENT_ANSWERS:
+                self._answers.popitem(last=False)
+
+    def feedback(self, history: list[dict], index: int | list | tuple | None, liked: bool, comment: str = "",
+                 language: str = "auto") -> str:  # fmt: skip
+        """Record a thumbs up/down on the assistant message at ``index`` of ``history``; returns
+        the status line to show. The answer's question, text, sources and engine are stored."""
+        from rag.errors import RagError
+        from rag.feedback import record
+        from rag.types import Answer
+
+        lab = labels(ui_language(language))
+        i = index[0] if isinstance(index, (list, tuple)) else index
+        history = list(history or [])
+        if not isinstance(i, int) or not 0 <= i < len(history) or history[i].get("role") != "assistant":
+            return f"**{lab['error']}:** {lab['feedback_nothing']}"
+        message = _text(history[i].get("content"))
+        with self._answers_lock:
+            answer = self._answers.get(message)
+        if answer is None:  # an answer of an earlier server run: what the chat still shows
+            question = next((_text(m.get("content")) for m in reversed(history[:i]) if m.get("role") == "user"), "")
+            answer = Answer(question, message, True, engine="unknown")
+        try:
+            record(self.settings.feedback_file, answer, liked, comment)
+        except RagError as exc:
+            return f"**{lab['error']}:** {exc}"
+        return lab["feedback_saved"]
 
     def pipeline(self, engine: str | None = None):
         from rag.api import get_pipeline
@@ -213,7 +266,9 @@ class ChatHandlers:
             yield history + [{"role": "user", "content": q}, {"role": "assistant", "content": message}], sources_html(None, lang), None, ""
             return
         lang = ui_language(language, answer.language)
-        final = history + [{"role": "user", "content": q}, {"role": "assistant", "content": format_answer(answer, lang)}]
+        message = format_answer(answer, lang)
+        self._remember(message, answer)
+        final = history + [{"role": "user", "content": q}, {"role": "assistant", "content": message}]
         yield final, sources_html(answer, lang), answer, ""
 
     # ---- corpus tab: every change goes through rag.corpus, like the CLI ----
@@ -363,11 +418,15 @@ def build_app(settings: Settings):
             with gr.Tab(lab["chat_tab"], id="chat") as chat_tab:
                 with gr.Row():
                     with gr.Column(scale=3):
-                        chatbot = gr.Chatbot(elem_id="chat", height=480, label=lab["chat_tab"], feedback_options=None)
+                        chatbot = gr.Chatbot(elem_id="chat", height=480, label=lab["chat_tab"], feedback_options=("Like", "Dislike"))
                         question = gr.Textbox(placeholder=lab["placeholder"], show_label=False, elem_id="question", max_lines=4)
                         with gr.Row():
                             send = gr.Button(lab["send"], variant="primary", elem_id="send")
                             clear = gr.Button(lab["clear"], elem_id="clear")
+                        with gr.Row():
+                            comment = gr.Textbox(placeholder=lab["feedback_comment"], show_label=False, max_lines=2,
+                                                 elem_id="feedback-comment", scale=3)  # fmt: skip
+                            feedback_status = gr.Markdown(elem_id="feedback-status")
                         gr.Examples(EXAMPLES, inputs=question, label=lab["examples"])
                     with gr.Column(scale=2):
                         sources_title = gr.Markdown(f"### {lab['sources']}")
@@ -412,6 +471,10 @@ def build_app(settings: Settings):
         ask_outputs = [chatbot, sources, last_answer, question]
         submitted = question.submit(handlers.respond, ask_inputs, ask_outputs, api_name="ask")
         clicked = send.click(handlers.respond, ask_inputs, ask_outputs, api_name=False)
+        def rated(history: list[dict], note: str, lang: str, data: gr.LikeData) -> tuple[str, str]:
+            return handlers.feedback(history, data.index, bool(data.liked), note, lang), ""
+
+        chatbot.like(rated, [chatbot, comment, language], [feedback_status, comment], api_name=False)
         clear.click(lambda lang: ([], sources_html(None, ui_language(lang)), None), [language], [chatbot, sources, last_answer], api_name=False)
 
         listing = [status, table, to_remove, outlet]
@@ -463,11 +526,12 @@ def build_app(settings: Settings):
                 gr.update(label=lb["upload"]), gr.update(label=lb["remove"]), gr.update(value=lb["remove_button"]),
                 gr.update(value=lb["refresh"]), gr.update(value=lb["replace"]), gr.update(value=lb["keep_both"]),
                 gr.update(value=lb["cancel"]), gr.update(value=lb["confirm"]), gr.update(value=lb["cancel"]),
+                gr.update(placeholder=lb["feedback_comment"]),
             )  # fmt: skip
 
         relabelled = [header, language, chat_tab, corpus_tab, question, send, clear, sources_title, sources,
                       settings_box, upload, to_remove, remove, refresh, replace, keep_both, cancel_upload,
-                      confirm_yes, confirm_no]  # fmt: skip
+                      confirm_yes, confirm_no, comment]  # fmt: skip
         language.change(relabel, [language, last_answer], relabelled, api_name=False)
         for event in (submitted, clicked):  # 'auto': the labels follow the language of the question
             event.then(relabel, [language, last_answer], relabelled, api_name=False)

@@ -3,6 +3,7 @@ started on a free port with a copy of the seed corpus. Screenshots go to artifac
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -274,3 +275,18 @@ def test_no_upload_is_left_in_gradios_folder(served):
     assert served.uploads.is_dir()  # Gradio did store the uploads there
     left = [p.name for p in served.uploads.rglob("*") if p.is_file() and p.suffix in (".txt", ".pdf", ".html", ".md")]
     assert left == []
+
+
+def test_feedback_on_an_answer_is_written(page, served):
+    ask(page, "Berapa personel yang diterjunkan Polres Banyuasin?")
+    page.wait_for_function("() => document.querySelectorAll('#chat .message').length >= 2 && "
+                           "document.querySelector('#chat').innerText.includes('616')", timeout=60_000)  # fmt: skip
+    page.locator("#feedback-comment textarea").fill("angka tepat")
+    bot = page.locator("#chat .message").last
+    bot.hover()
+    page.locator("#chat button[aria-label='Dislike'], #chat button[title='Dislike']").last.click()
+    page.wait_for_function("() => document.querySelector('#feedback-status').innerText.includes('disimpan')", timeout=30_000)
+    lines = (served.corpus.parent / "feedback" / "feedback.jsonl").read_text().splitlines()
+    item = json.loads(lines[-1])
+    assert item["liked"] is False and item["comment"] == "angka tepat" and "616" in item["answer"]
+    assert item["question"] == "Berapa personel yang diterjunkan Polres Banyuasin?"
