@@ -153,3 +153,38 @@ def test_one_citation_per_article():
     merged = citations[0]
     assert merged.id == "a-0" and merged.position == 0
     assert merged.text.index(earlier.text) < merged.text.index(later.text)  # in article order
+
+
+@pytest.fixture(scope="module")
+def planted_index(tmp_path_factory):
+    """The seeds and one more article that gives Polres Banyuasin's deployment another figure."""
+    import shutil
+
+    from conftest import SEEDS
+    from rag import ingest
+
+    corpus = tmp_path_factory.mktemp("planted")
+    for f in SEEDS.iterdir():
+        shutil.copy(f, corpus / f.name)
+    (corpus / "zz_planted.txt").write_text(
+        "Polres Banyuasin Terjunkan Personel Amankan Pilkada\n\nBANYUASIN - Polres Banyuasin menerjunkan "
+        "9.999 personel untuk mengamankan Pilkada 2024 di Kabupaten Banyuasin, Jumat (22/11/2024).\n"
+    )
+    index = tmp_path_factory.mktemp("planted-index")
+    ingest(corpus_dir=corpus, index_dir=index, progress=False)
+    return index
+
+
+@pytest.mark.parametrize("question, said", [("Berapa personel yang diterjunkan Polres Banyuasin?", "sumber lain menyebut"),
+                                            ("How many personnel did Polres Banyuasin deploy?", "another source reports")])  # fmt: skip
+def test_sources_that_disagree_are_both_quoted(planted_index, question, said):
+    answer = ask(question, index_dir=planted_index)
+    assert [c.source for c in answer.citations] == ["004_4de73d00fb467760.txt", "zz_planted.txt"]
+    assert re.match(r"616 person\w+ \[1\]", answer.text)
+    assert f"{said} 9.999 person" in answer.text and "[2]" in answer.text
+    assert check_answer(answer.text, answer.citations) == []
+
+
+def test_agreeing_or_other_events_are_not_disputed(seed_index):
+    answer = ask("Berapa personel yang diterjunkan Polres Banyuasin?", index_dir=seed_index)
+    assert "sumber lain" not in answer.text and len(answer.citations) == 1
