@@ -46,7 +46,8 @@ LABELS = {
         "articles": "Artikel dalam korpus", "upload": "Unggah artikel (.txt, .md, .html, .pdf)",
         "remove": "Hapus artikel", "remove_button": "Hapus", "chunks": "bagian",
         "added": "Ditambahkan", "removed": "Dihapus", "error": "Gagal",
-        "feedback_saved": "Terima kasih, penilaian disimpan.", "feedback_nothing": "pilih jawaban yang dinilai",
+        "feedback_saved": "Terima kasih, penilaian disimpan.",
+        "internal": "pertanyaan ini tidak dapat dijawab karena kesalahan di server; rinciannya ada di log server.", "feedback_nothing": "pilih jawaban yang dinilai",
         "feedback_comment": "Komentar untuk penilaian 👍/👎 (opsional)", "source_file": "berkas",
         "refresh": "Muat ulang daftar", "confirm_remove": "Hapus artikel «{title}» ({source})?",
         "confirm": "Ya, hapus", "cancel": "Batal", "cancelled": "Dibatalkan; tidak ada yang diubah.",
@@ -74,7 +75,8 @@ LABELS = {
         "articles": "Articles in the corpus", "upload": "Upload articles (.txt, .md, .html, .pdf)",
         "remove": "Remove an article", "remove_button": "Remove", "chunks": "chunks",
         "added": "Added", "removed": "Removed", "error": "Failed",
-        "feedback_saved": "Thank you, your rating was saved.", "feedback_nothing": "choose an answer to rate",
+        "feedback_saved": "Thank you, your rating was saved.",
+        "internal": "this question could not be answered because of a server error; the details are in the server log.", "feedback_nothing": "choose an answer to rate",
         "feedback_comment": "Comment for a 👍/👎 rating (optional)", "source_file": "file",
         "refresh": "Refresh list", "confirm_remove": "Remove the article “{title}” ({source})?",
         "confirm": "Yes, remove", "cancel": "Cancel", "cancelled": "Cancelled; nothing was changed.",
@@ -243,6 +245,7 @@ class ChatHandlers:
         """Yields (chat history, sources html, last answer, cleared textbox): first a pending
         state, then the answer. A bad question gets a clear message and changes nothing else."""
         from rag.api import Filters, QuestionError
+        from rag.errors import RagError
         from rag.query import detect_language
 
         history = list(history or [])
@@ -260,9 +263,14 @@ class ChatHandlers:
             message = f"**{labels(lang)['error']}:** {exc}"
             yield history + [{"role": "user", "content": q[:300]}, {"role": "assistant", "content": message}], sources_html(None, lang), None, ""
             return
-        except Exception as exc:  # an index or server problem: say it, keep the chat
-            log.exception("ask failed")
+        except RagError as exc:  # an index or vector-store problem: its sentence says what to do
+            log.warning("ask failed: %s", exc)
             message = f"**{labels(lang)['error']}:** {exc}"
+            yield history + [{"role": "user", "content": q}, {"role": "assistant", "content": message}], sources_html(None, lang), None, ""
+            return
+        except Exception:  # anything else: a plain sentence here, the traceback in the server log
+            log.exception("ask failed")
+            message = f"**{labels(lang)['error']}:** {labels(lang)['internal']}"
             yield history + [{"role": "user", "content": q}, {"role": "assistant", "content": message}], sources_html(None, lang), None, ""
             return
         lang = ui_language(language, answer.language)

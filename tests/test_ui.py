@@ -182,3 +182,23 @@ def test_corpus_busy_is_said_in_plain_words(handlers, uploads):
         assert "another process" in view.status and view.selected == BANYUASIN
     assert not (handlers.settings.corpus_dir / "muna.txt").exists()
     assert (handlers.settings.corpus_dir / BANYUASIN).exists()
+
+
+def test_server_errors_read_as_sentences(handlers, monkeypatch):
+    from rag.errors import VectorStoreUnavailable
+
+    pipeline = handlers.pipeline()
+
+    def down(*args, **kwargs):
+        raise VectorStoreUnavailable("the Chroma server at http://127.0.0.1:9 does not answer: start it or unset RAG_CHROMA_URL")
+
+    monkeypatch.setattr(pipeline, "ask", down)
+    *_, (history, *_rest) = handlers.respond("Berapa personel Polres Banyuasin?", [], "en")
+    assert history[-1]["content"] == "**Failed:** the Chroma server at http://127.0.0.1:9 does not answer: start it or unset RAG_CHROMA_URL"
+
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(pipeline, "ask", broken)
+    *_, (history, *_rest) = handlers.respond("Berapa personel Polres Banyuasin?", [], "en")
+    assert "Errno" not in history[-1]["content"] and "server log" in history[-1]["content"]
