@@ -482,6 +482,8 @@ def build_app(settings: Settings):
         def rated(history: list[dict], note: str, lang: str, data: gr.LikeData) -> tuple[str, str]:
             return handlers.feedback(history, data.index, bool(data.liked), note, lang), ""
 
+        rated.__annotations__["data"] = gr.LikeData  # Gradio injects the event by this (real) type
+
         chatbot.like(rated, [chatbot, comment, language], [feedback_status, comment], api_name=False)
         clear.click(lambda lang: ([], sources_html(None, ui_language(lang)), None), [language], [chatbot, sources, last_answer], api_name=False)
 

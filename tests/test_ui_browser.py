@@ -278,6 +278,7 @@ def test_no_upload_is_left_in_gradios_folder(served):
 
 
 def test_feedback_on_an_answer_is_written(page, served):
+    page.get_by_role("tab", name="Tanya").click()
     ask(page, "Berapa personel yang diterjunkan Polres Banyuasin?")
     page.wait_for_function("() => document.querySelectorAll('#chat .message').length >= 2 && "
                            "document.querySelector('#chat').innerText.includes('616')", timeout=60_000)  # fmt: skip
@@ -290,3 +291,21 @@ def test_feedback_on_an_answer_is_written(page, served):
     item = json.loads(lines[-1])
     assert item["liked"] is False and item["comment"] == "angka tepat" and "616" in item["answer"]
     assert item["question"] == "Berapa personel yang diterjunkan Polres Banyuasin?"
+
+
+def test_follow_up_question_in_the_chat(page):
+    page.get_by_role("tab", name="Korpus").click()
+    new = ARTIFACTS / "garut-followup.txt"
+    new.write_text("Polres Garut Kerahkan 432 Personel\n\nGARUT – Polres Garut mengerahkan 432 personel untuk "
+                   "mengamankan Pilkada 2024 di Kabupaten Garut, Senin (25/11/2024).\n")  # fmt: skip
+    page.locator("#upload input[type=file]").set_input_files(str(new))
+    page.wait_for_function("() => document.querySelector('#articles').innerText.includes('garut-followup.txt')", timeout=120_000)
+    page.get_by_role("tab", name="Tanya").click()
+    ask(page, "Berapa personel yang diterjunkan Polres Banyuasin?")
+    page.wait_for_function("() => document.querySelector('#chat .message:last-child') && "
+                           "document.querySelector('#chat').innerText.includes('616 personel')", timeout=60_000)  # fmt: skip
+    ask(page, "Kalau di Garut?")
+    page.wait_for_function("() => document.querySelector('#chat').innerText.includes('432 personel')", timeout=60_000)
+    last = page.locator("#chat .message").last.inner_text()
+    assert "432 personel" in last and "Polres Garut" in last  # "Dibaca sebagai: ... Polres Garut?"
+    assert "Kalau di Garut?" in page.locator("#chat").inner_text()
