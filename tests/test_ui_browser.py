@@ -301,9 +301,10 @@ def test_follow_up_question_in_the_chat(page):
     page.locator("#upload input[type=file]").set_input_files(str(new))
     page.wait_for_function("() => document.querySelector('#articles').innerText.includes('garut-followup.txt')", timeout=120_000)
     page.get_by_role("tab", name="Tanya").click()
+    page.locator("#clear").click()  # a new conversation
+    page.wait_for_function("() => !document.querySelector('#chat').innerText.includes('616')")
     ask(page, "Berapa personel yang diterjunkan Polres Banyuasin?")
-    page.wait_for_function("() => document.querySelector('#chat .message:last-child') && "
-                           "document.querySelector('#chat').innerText.includes('616 personel')", timeout=60_000)  # fmt: skip
+    page.wait_for_function("() => document.querySelector('#chat').innerText.includes('616 personel')", timeout=60_000)
     ask(page, "Kalau di Garut?")
     page.wait_for_function("() => document.querySelector('#chat').innerText.includes('432 personel')", timeout=60_000)
     last = page.locator("#chat .message").last.inner_text()
