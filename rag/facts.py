@@ -106,6 +106,12 @@ class Count:
         return categories_in(self.phrase)
 
 
+# Indonesian vehicle registration plates: a region code of one or two capitals, up to four digits,
+# up to three capitals (Perpol 7/2021, Registrasi dan Identifikasi Kendaraan Bermotor).
+_PLATE_BEFORE = re.compile(r"(?<![A-Za-z])[A-Z]{1,2}\s?$")
+_PLATE_AFTER = re.compile(r"\s?[A-Z]{1,3}\b(?![a-z])")
+
+
 def find_counts(sentence: str) -> list[Count]:
     """Numbers that count something (not years, dates, times or unit numbers like 'Kodim 0818')."""
     out = []
@@ -118,6 +124,8 @@ def find_counts(sentence: str) -> list[Count]:
         digits = number.replace(".", "").split(",")[0]
         if len(digits) == 4 and digits.startswith(("19", "20")) and "." not in number:
             continue  # a year
+        if _PLATE_BEFORE.search(head) and _PLATE_AFTER.match(tail) and "." not in number:
+            continue  # a vehicle plate ('DT 9857 FE')
         words_after = _WORD.findall(tail[:60])
         if words_after and words_after[0].lower() in MONTHS:
             continue  # a date

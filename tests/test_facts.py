@@ -18,3 +18,11 @@ def test_places_and_dates():
     s = "Apel digelar di Lapangan Museum Purna Bhakti Pertiwi, Desa Munse, pada 25 November 2024."
     assert find_places(s) == ["Lapangan Museum Purna Bhakti Pertiwi", "Desa Munse"]
     assert "25 November 2024" in find_dates(s)
+
+
+def test_vehicle_plates_are_not_counts():
+    from rag.facts import find_counts
+
+    sentence = "Logistik diangkut tiga dump truck bernomor polisi DT 9857 FE dan B 1234 KJA, dikawal 12 personel."
+    assert [c.number for c in find_counts(sentence)] == ["12"]
+    assert [c.number for c in find_counts("KPU menyiapkan 2.073 TPS di 12 kecamatan.")] == ["2.073", "12"]
