@@ -46,7 +46,7 @@ LABELS = {
         "articles": "Artikel dalam korpus", "upload": "Unggah artikel (.txt, .md, .html, .pdf)",
         "remove": "Hapus artikel", "remove_button": "Hapus", "chunks": "bagian",
         "added": "Ditambahkan", "removed": "Dihapus", "error": "Gagal",
-        "feedback_saved": "Terima kasih, penilaian disimpan.",
+        "feedback_saved": "Terima kasih, penilaian disimpan.", "sources_for": "Sumber untuk",
         "internal": "pertanyaan ini tidak dapat dijawab karena kesalahan di server; rinciannya ada di log server.", "feedback_nothing": "pilih jawaban yang dinilai",
         "feedback_comment": "Komentar untuk penilaian suka / tidak suka (opsional)", "source_file": "berkas",
         "refresh": "Muat ulang daftar", "confirm_remove": "Hapus artikel «{title}» ({source})?",
@@ -75,7 +75,7 @@ LABELS = {
         "articles": "Articles in the corpus", "upload": "Upload articles (.txt, .md, .html, .pdf)",
         "remove": "Remove an article", "remove_button": "Remove", "chunks": "chunks",
         "added": "Added", "removed": "Removed", "error": "Failed",
-        "feedback_saved": "Thank you, your rating was saved.",
+        "feedback_saved": "Thank you, your rating was saved.", "sources_for": "Sources for",
         "internal": "this question could not be answered because of a server error; the details are in the server log.", "feedback_nothing": "choose an answer to rate",
         "feedback_comment": "Comment for a like / dislike rating (optional)", "source_file": "file",
         "refresh": "Refresh list", "confirm_remove": "Remove the article “{title}” ({source})?",
@@ -100,6 +100,8 @@ CSS = """
 #sources .src { border-left: 4px solid #2f6fdf; padding: 6px 10px; margin: 0 0 12px 0; background: #f7f9fc; }
 #sources .src:target { outline: 2px solid #2f6fdf; }
 #sources .src-meta { color: #555; font-size: 0.85em; margin: 2px 0 6px 0; }
+#sources .answer-sources + .answer-sources { border-top: 1px solid #ddd; margin-top: 12px; padding-top: 8px; opacity: 0.85; }
+#sources .answer-sources .for { font-size: 0.85em; color: #555; margin-bottom: 4px; }
 #sources mark { background: #fff1a8; padding: 0 2px; }
 #sources .notfound { color: #8a5a00; font-style: italic; }
 """
@@ -117,20 +119,25 @@ def ui_language(choice: str, answer_language: str = "id") -> str:
 
 
 # ---- rendering --------------------------------------------------------------------------------
-def format_answer(answer, lang: str) -> str:
-    """Chat markdown: ``[n]`` become links to the source cards; a not-found answer looks different;
-    a follow-up says which standalone question it was read as."""
+def _card_id(n: int, aid: int | None) -> str:
+    return f"src-{n}" if aid is None else f"src-{aid}-{n}"
+
+
+def format_answer(answer, lang: str, aid: int | None = None) -> str:
+    """Chat markdown: ``[n]`` become links to the source cards of this answer (``aid``: its place
+    in the conversation); a not-found answer looks different; a follow-up says which standalone
+    question it was read as."""
     read_as = f"\n\n<small>{labels(lang)['understood']}: *{html.escape(answer.resolved_question)}*</small>" if answer.resolved_question else ""
     if not answer.answerable and not answer.flagged:
         return f"**{labels(lang)['not_found']}** — *{html.escape(answer.text)}*{read_as}"
-    text = _MARKER.sub(lambda m: f"[[{m.group(1)}]](#src-{m.group(1)})", answer.text)
+    text = _MARKER.sub(lambda m: f"[[{m.group(1)}]](#{_card_id(int(m.group(1)), aid)})", answer.text)
     if answer.flagged:
         problems = "; ".join(answer.flagged)
         return f"**{labels(lang)['unverified']}** ({html.escape(problems)})\n\n{text}{read_as}"
     return text + read_as
 
 
-def sources_html(answer, lang: str) -> str:
+def sources_html(answer, lang: str, aid: int | None = None) -> str:
     """The sources panel: cited articles with metadata and the cited passage, the sentence that
     carries the answer highlighted; passages retrieved but not cited below, collapsed."""
     lab = labels(lang)
@@ -145,7 +152,7 @@ def sources_html(answer, lang: str) -> str:
         meta = " · ".join(html.escape(x) for x in (p.outlet, p.date, p.place) if x)
         meta = f"{meta} · {lab['source_file']}: {html.escape(p.source)}" if meta else f"{lab['source_file']}: {html.escape(p.source)}"
         cards.append(
-            f"<div class='src' id='src-{n}'><div class='src-head'><b>[{n}]</b> {head}</div>"
+            f"<div class='src' id='{_card_id(n, aid)}'><div class='src-head'><b>[{n}]</b> {head}</div>"
             f"<div class='src-meta'>{meta}</div>"
             f"<div class='src-text'>{_highlight(p.text, answer.highlights)}</div></div>"
         )
@@ -159,6 +166,20 @@ def sources_html(answer, lang: str) -> str:
         )
         cards.append(f"<details class='retrieved'><summary>{lab['retrieved']} ({len(rest)})</summary><ul>{items}</ul></details>")
     return "\n".join(cards)
+
+
+def conversation_sources_html(entries: list[tuple[int, object]], lang: str) -> str:
+    """The sources of every answer of the conversation, newest first, each under its question:
+    ``[n]`` of an earlier answer leads to that answer's cards, not to the newest ones."""
+    if not entries:
+        return sources_html(None, lang)
+    lab = labels(lang)
+    sections = []
+    for aid, answer in sorted(entries, key=lambda e: -e[0]):
+        question = html.escape(answer.question if len(answer.question) <= 160 else answer.question[:160] + "…")
+        sections.append(f"<section class='answer-sources' id='ans-{aid}'><div class='for'>{lab['sources_for']}: "
+                        f"<i>{question}</i></div>{sources_html(answer, lang, aid)}</section>")  # fmt: skip
+    return "\n".join(sections)
 
 
 def _highlight(text: str, sentences: list[str]) -> str:
@@ -207,6 +228,13 @@ class ChatHandlers:
             while len(self._answers) > RECENT_ANSWERS:
                 self._answers.popitem(last=False)
 
+    def conversation_sources(self, history: list[dict], lang: str) -> str:
+        """The sources panel for a conversation: the answers behind its assistant messages."""
+        with self._answers_lock:
+            entries = [(i, self._answers.get(_text(m.get("content")))) for i, m in enumerate(history or [])
+                       if isinstance(m, dict) and m.get("role") == "assistant"]  # fmt: skip
+        return conversation_sources_html([(i, a) for i, a in entries if a is not None], lang)
+
     def feedback(self, history: list[dict], index: int | list | tuple | None, liked: bool, comment: str = "",
                  language: str = "auto") -> str:  # fmt: skip
         """Record a thumbs up/down on the assistant message at ``index`` of ``history``; returns
@@ -251,33 +279,34 @@ class ChatHandlers:
         history = list(history or [])
         q = (question or "").strip()
         lang = ui_language(language, detect_language(q) if q else "id")
-        if not q:
-            yield history, sources_html(None, lang), None, ""
+        shown = self.conversation_sources(history, lang)
+        if not q:  # an empty or repeated submission (the box was just cleared) changes nothing
+            yield history, shown, None, ""
             return
         pending = history + [{"role": "user", "content": q}, {"role": "assistant", "content": f"*{labels(lang)['pending']}*"}]
-        yield pending, sources_html(None, lang), None, ""
+        yield pending, shown, None, ""
         filters = Filters(outlet=outlet or "", date_from=(date_from or "").strip(), date_to=(date_to or "").strip())
         try:
             answer = self.pipeline(engine).ask(q, int(top_k) if top_k else None, filters, history)
         except QuestionError as exc:
             message = f"**{labels(lang)['error']}:** {exc}"
-            yield history + [{"role": "user", "content": q[:300]}, {"role": "assistant", "content": message}], sources_html(None, lang), None, ""
+            yield history + [{"role": "user", "content": q[:300]}, {"role": "assistant", "content": message}], shown, None, ""
             return
         except RagError as exc:  # an index or vector-store problem: its sentence says what to do
             log.warning("ask failed: %s", exc)
             message = f"**{labels(lang)['error']}:** {exc}"
-            yield history + [{"role": "user", "content": q}, {"role": "assistant", "content": message}], sources_html(None, lang), None, ""
+            yield history + [{"role": "user", "content": q}, {"role": "assistant", "content": message}], shown, None, ""
             return
         except Exception:  # anything else: a plain sentence here, the traceback in the server log
             log.exception("ask failed")
             message = f"**{labels(lang)['error']}:** {labels(lang)['internal']}"
-            yield history + [{"role": "user", "content": q}, {"role": "assistant", "content": message}], sources_html(None, lang), None, ""
+            yield history + [{"role": "user", "content": q}, {"role": "assistant", "content": message}], shown, None, ""
             return
         lang = ui_language(language, answer.language)
-        message = format_answer(answer, lang)
+        message = format_answer(answer, lang, aid=len(history) + 1)  # its index in the conversation
         self._remember(message, answer)
         final = history + [{"role": "user", "content": q}, {"role": "assistant", "content": message}]
-        yield final, sources_html(answer, lang), answer, ""
+        yield final, self.conversation_sources(final, lang), answer, ""
 
     # ---- corpus tab: every change goes through rag.corpus, like the CLI ----
     def upload(self, files: list[str] | None, language: str = "auto", on_conflict: str = "ask") -> CorpusView:
@@ -415,6 +444,8 @@ def prepare_index(settings: Settings) -> None:
 def build_app(settings: Settings):
     import gradio as gr
 
+    from rag.query import detect_language
+
     handlers = ChatHandlers(settings, upload_dir=gradio_upload_dir())
     lab = labels("id")
     corpus_now = handlers.view()
@@ -525,14 +556,16 @@ def build_app(settings: Settings):
         for trigger in (refresh.click, corpus_tab.select, demo.load):
             trigger(refreshed, [to_remove], listing[1:], api_name=False)
 
-        def relabel(choice, answer):
-            lang = ui_language(choice, getattr(answer, "language", "id"))
+        def relabel(choice, answer, history):
+            latest = next((m for m in reversed(history or []) if m.get("role") == "user"), None)
+            asked = detect_language(_text(latest.get("content"))) if latest else "id"
+            lang = ui_language(choice, getattr(answer, "language", asked))
             lb = labels(lang)
             return (
                 f"## {lb['title']}\n{lb['subtitle']}", gr.update(label=lb["language"]),
                 gr.update(label=lb["chat_tab"]), gr.update(label=lb["corpus_tab"]),
                 gr.update(placeholder=lb["placeholder"]), gr.update(value=lb["send"]), gr.update(value=lb["clear"]),
-                f"### {lb['sources']}", sources_html(answer, lang), gr.update(label=lb["settings"]),
+                f"### {lb['sources']}", handlers.conversation_sources(history, lang), gr.update(label=lb["settings"]),
                 gr.update(label=lb["upload"]), gr.update(label=lb["remove"]), gr.update(value=lb["remove_button"]),
                 gr.update(value=lb["refresh"]), gr.update(value=lb["replace"]), gr.update(value=lb["keep_both"]),
                 gr.update(value=lb["cancel"]), gr.update(value=lb["confirm"]), gr.update(value=lb["cancel"]),
@@ -542,9 +575,9 @@ def build_app(settings: Settings):
         relabelled = [header, language, chat_tab, corpus_tab, question, send, clear, sources_title, sources,
                       settings_box, upload, to_remove, remove, refresh, replace, keep_both, cancel_upload,
                       confirm_yes, confirm_no, comment]  # fmt: skip
-        language.change(relabel, [language, last_answer], relabelled, api_name=False)
+        language.change(relabel, [language, last_answer, chatbot], relabelled, api_name=False)
         for event in (submitted, clicked):  # 'auto': the labels follow the language of the question
-            event.then(relabel, [language, last_answer], relabelled, api_name=False)
+            event.then(relabel, [language, last_answer, chatbot], relabelled, api_name=False)
     demo.queue(default_concurrency_limit=8)
     return demo
 

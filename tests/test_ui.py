@@ -30,13 +30,28 @@ def test_answer_then_sources(handlers):
     assert "Mencari" in pending[0][-1]["content"]  # a pending state comes first
     history, html, answer, box = final
     assert box == "" and answer.answerable
-    assert "616" in history[-1]["content"] and "(#src-1)" in history[-1]["content"]
-    assert "id='src-1'" in html and "<mark>" in html and "616" in html
+    assert "616" in history[-1]["content"] and "(#src-1-1)" in history[-1]["content"]  # answer 1, card 1
+    assert "id='src-1-1'" in html and "<mark>" in html and "616" in html
+
+
+def test_each_answer_keeps_its_own_sources(handlers):
+    *_, (history, _, first, _) = handlers.respond("Berapa personel yang diterjunkan Polres Banyuasin?", [])
+    *_, (history, html, second, _) = handlers.respond("Siapa Kapolres Ogan Ilir?", history)
+    assert "(#src-1-1)" in history[1]["content"] and "(#src-3-1)" in history[3]["content"]
+    # both answers' cards are in the panel, the newest first, each under its question
+    assert html.index("id='ans-3'") < html.index("id='ans-1'")
+    newest, earlier = html.split("id='ans-1'")
+    assert "id='src-3-1'" in newest and second.citations[0].source in newest
+    assert "id='src-1-1'" in earlier and first.citations[0].source in earlier
+    # an empty or double submission changes nothing: same chat, same cards
+    again = last(handlers.respond("", history))
+    assert again[0] == history and again[1] == html
 
 
 def test_empty_question_changes_nothing(handlers):
     history = [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]
     assert last(handlers.respond("   ", history))[0] == history
+    assert "class='empty'" in last(handlers.respond("   ", history))[1]  # no answer known: no cards invented
 
 
 def test_huge_question_gets_a_clear_message(handlers):
@@ -48,7 +63,7 @@ def test_huge_question_gets_a_clear_message(handlers):
 def test_not_found_has_no_sources(handlers):
     history, html, answer, _ = last(handlers.respond("Berapa personel yang dikerahkan Polres Surabaya?", []))
     assert not answer.answerable and "Tidak ditemukan" in history[-1]["content"]
-    assert "class='notfound'" in html and "src-1" not in html
+    assert "class='notfound'" in html and "src-1" not in html and "Sumber untuk" in html
 
 
 @pytest.mark.parametrize(

@@ -106,15 +106,15 @@ def ask(page, question: str) -> None:
 
 def test_answer_with_working_citation(page):
     ask(page, "Berapa personel yang diterjunkan Polres Banyuasin?")
-    page.wait_for_selector("#chat a[href='#src-1']", timeout=60_000)
+    page.wait_for_selector("#chat a[href='#src-1-1']", timeout=60_000)
     bot = page.locator("#chat .message").last
     assert "616" in bot.inner_text()
-    card = page.locator("#sources #src-1")
+    card = page.locator("#sources #src-1-1")
     assert "616" in card.inner_text()
     assert "616" in card.locator("mark").inner_text()  # the answering sentence is highlighted
     assert "Maksimalkan Pengamanan Pilkada 2024" in card.inner_text()
     page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
-    page.locator("#chat a[href='#src-1']").first.click()
+    page.locator("#chat a[href='#src-1-1']").first.click()
     assert card.is_visible()
     page.locator("#sources").screenshot(path=str(ARTIFACTS / "sources.png"))
 
@@ -124,8 +124,10 @@ def test_not_found_looks_different(page):
     page.wait_for_function(
         "() => document.querySelector('#chat').innerText.includes('tidak ditemukan dalam korpus')", timeout=60_000
     )
-    assert page.locator("#sources .notfound").is_visible()
-    assert page.locator("#sources .src").count() == 0  # no fake sources
+    newest = page.locator("#sources .answer-sources").first  # the panel lists the newest answer first
+    assert newest.locator(".notfound").is_visible()
+    assert newest.locator(".src").count() == 0  # no fake sources
+    assert "Polres Surabaya" in newest.inner_text()
 
 
 def test_upload_then_answerable(page):
@@ -310,3 +312,9 @@ def test_follow_up_question_in_the_chat(page):
     last = page.locator("#chat .message").last.inner_text()
     assert "432 personel" in last and "Polres Garut" in last  # "Dibaca sebagai: ... Polres Garut?"
     assert "Kalau di Garut?" in page.locator("#chat").inner_text()
+    # each answer keeps its own sources: [1] of the earlier answer leads to the Banyuasin card
+    assert "432" in page.locator("#sources #src-3-1").inner_text()
+    page.locator("#chat a[href='#src-1-1']").first.click()
+    earlier = page.locator("#sources #src-1-1")
+    assert earlier.is_visible() and "616" in earlier.locator("mark").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "conversation.png"), full_page=True)
