@@ -591,8 +591,17 @@ def theme():
     )
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: str = "", block: bool = True):
-    """Ingest if needed, build the app and serve it. ``auth`` is 'user:password' or empty."""
+def can_open_browser() -> bool:
+    """A desktop session to open a browser in (not a server, a container or CI)."""
+    import sys
+
+    return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: str = "", block: bool = True,
+          open_browser: bool = False):  # fmt: skip
+    """Ingest if needed, build the app and serve it. ``auth`` is 'user:password' or empty; the
+    address is printed when the page is ready, and opened in a browser when asked and possible."""
     import threading
 
     from rag.api import get_pipeline
@@ -606,7 +615,14 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: s
         prevent_thread_lock=True, show_error=True, quiet=True, ssr_mode=False, footer_links=[],
         max_file_size=settings.max_file_bytes,  # Gradio refuses a larger upload before storing it
     )  # fmt: skip
-    log.info("UI serving on http://%s:%d after %.1f s", host, port, time.perf_counter() - started)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://{shown}:{port}/"
+    log.info("UI serving on %s after %.1f s", url, time.perf_counter() - started)
+    print(f"\n  Chat UI ready: {url}   (Ctrl-C to stop)\n", flush=True)
+    if open_browser and can_open_browser():
+        import webbrowser
+
+        webbrowser.open(url)
     # Load the embedding model while the page is already up; a first question just waits for it.
     threading.Thread(target=get_pipeline(settings).ask, args=("Berapa personel?",), daemon=True).start()
     if block:
@@ -623,6 +639,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--auth", default=os.environ.get("RAG_UI_AUTH", ""), help="user:password to require a login")
     parser.add_argument("--corpus", type=Path, help="corpus folder")
     parser.add_argument("--index", type=Path, help="index folder")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="do not open a browser (one opens only where a desktop session is available)")  # fmt: skip
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    serve(Settings.from_env(corpus_dir=args.corpus, index_dir=args.index), args.host, args.port, args.auth)
+    serve(Settings.from_env(corpus_dir=args.corpus, index_dir=args.index), args.host, args.port, args.auth,
+          open_browser=not args.no_browser and os.environ.get("RAG_UI_BROWSER", "1") != "0")  # fmt: skip

@@ -217,3 +217,22 @@ def test_server_errors_read_as_sentences(handlers, monkeypatch):
     monkeypatch.setattr(pipeline, "ask", broken)
     *_, (history, *_rest) = handlers.respond("Berapa personel Polres Banyuasin?", [], "en")
     assert "Errno" not in history[-1]["content"] and "server log" in history[-1]["content"]
+
+
+@pytest.mark.parametrize("desktop", [True, False])
+def test_serve_prints_the_address_and_opens_a_browser_only_on_a_desktop(handlers, monkeypatch, capsys, desktop):
+    import webbrowser
+
+    from conftest import free_port
+    from rag import ui
+
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", opened.append)
+    monkeypatch.setattr(ui, "can_open_browser", lambda: desktop)
+    port = free_port()
+    demo = ui.serve(handlers.settings, port=port, block=False, open_browser=True)
+    try:
+        assert f"Chat UI ready: http://127.0.0.1:{port}/" in capsys.readouterr().out
+        assert opened == ([f"http://127.0.0.1:{port}/"] if desktop else [])
+    finally:
+        demo.close()
