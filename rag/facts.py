@@ -24,7 +24,11 @@ _NOT_COUNT_BEFORE = re.compile(
     r"paslon|tps|ke-|jilid|bagian|segmen|kelas)\s*$",
     re.I,
 )
+# A period is one date fact: '24 November hingga 1 Desember 2024', '21 Agustus-16 Desember 2024',
+# '26-28 November 2024', 'from 24 November to 1 December'.
+_RANGE_WORDS = r"(?:-|–|—|s\.?/?d\.?|hingga|sampai(?:\s+dengan)?|until|to|through)"
 _DATE = re.compile(
+    rf"\b\d{{1,2}}(?:\s+(?:{_MONTH_RE}))?(?:\s+\d{{4}})?\s*{_RANGE_WORDS}\s*\d{{1,2}}\s+(?:{_MONTH_RE})\b(?:\s+\d{{4}})?|"
     rf"\b\d{{1,2}}\s+(?:{_MONTH_RE})\b(?:\s+\d{{4}})?|\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)|"
     rf"\b(?:{_MONTH_RE})\s+\d{{4}}\b|\b\d+\s+hari\b|\bH-\d+\b|\bpukul\s+\d",
     re.I,

@@ -26,3 +26,11 @@ def test_vehicle_plates_are_not_counts():
     sentence = "Logistik diangkut tiga dump truck bernomor polisi DT 9857 FE dan B 1234 KJA, dikawal 12 personel."
     assert [c.number for c in find_counts(sentence)] == ["12"]
     assert [c.number for c in find_counts("KPU menyiapkan 2.073 TPS di 12 kecamatan.")] == ["2.073", "12"]
+
+
+def test_a_period_is_one_date_fact():
+    from rag.facts import find_dates
+
+    assert find_dates("Pengamanan berlangsung mulai 24 November hingga 1 Desember 2024.") == ["24 November hingga 1 Desember 2024"]
+    assert find_dates("Operasi 21 Agustus-16 Desember 2024 berlangsung 118 hari.") == ["21 Agustus-16 Desember 2024", "118 hari"]
+    assert find_dates("Siaga 26-28 November 2024, lalu apel 30 November.") == ["26-28 November 2024", "30 November"]
