@@ -40,6 +40,8 @@ class Settings:
     prompts_dir: Path = Path(__file__).resolve().parent.parent / "prompts"
     # Thumbs up/down on answers, one JSON object a line (`rag feedback export` makes eval cases)
     feedback_file: Path = Path("feedback/feedback.jsonl")
+    # The key that encrypts the conversations each browser keeps (created once, kept across restarts)
+    ui_secret_file: Path = Path(".rag-ui-secret")
 
     # Embeddings: a sentence-transformers name or a local path; the default is the packaged model.
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
@@ -91,7 +93,7 @@ class Settings:
             if raw is not None and raw != "":
                 values[f.name] = _coerce(f, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for key in ("corpus_dir", "index_dir", "prompts_dir", "feedback_file"):
+        for key in ("corpus_dir", "index_dir", "prompts_dir", "feedback_file", "ui_secret_file"):
             if key in values:
                 values[key] = Path(values[key])
         return cls(**values)

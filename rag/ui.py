@@ -14,6 +14,7 @@ import re
 import tempfile
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -47,6 +48,9 @@ LABELS = {
         "remove": "Hapus artikel", "remove_button": "Hapus", "chunks": "bagian",
         "added": "Ditambahkan", "removed": "Dihapus", "error": "Gagal",
         "feedback_saved": "Terima kasih, penilaian disimpan.", "sources_for": "Sumber untuk",
+        "conversations": "Percakapan tersimpan", "new_conversation": "Percakapan baru",
+        "delete_conversation": "Hapus percakapan", "rename_conversation": "Ganti nama",
+        "rename_placeholder": "Nama baru percakapan ini",
         "internal": "pertanyaan ini tidak dapat dijawab karena kesalahan di server; rinciannya ada di log server.", "feedback_nothing": "pilih jawaban yang dinilai",
         "feedback_comment": "Komentar untuk penilaian suka / tidak suka (opsional)", "source_file": "berkas",
         "refresh": "Muat ulang daftar", "confirm_remove": "Hapus artikel «{title}» ({source})?",
@@ -76,6 +80,9 @@ LABELS = {
         "remove": "Remove an article", "remove_button": "Remove", "chunks": "chunks",
         "added": "Added", "removed": "Removed", "error": "Failed",
         "feedback_saved": "Thank you, your rating was saved.", "sources_for": "Sources for",
+        "conversations": "Saved conversations", "new_conversation": "New conversation",
+        "delete_conversation": "Delete conversation", "rename_conversation": "Rename",
+        "rename_placeholder": "A new name for this conversation",
         "internal": "this question could not be answered because of a server error; the details are in the server log.", "feedback_nothing": "choose an answer to rate",
         "feedback_comment": "Comment for a like / dislike rating (optional)", "source_file": "file",
         "refresh": "Refresh list", "confirm_remove": "Remove the article “{title}” ({source})?",
@@ -208,6 +215,61 @@ def article_rows(pipeline) -> list[list]:
     except Exception:  # no index yet
         return []
     return [[r["source"], r["title"], r["outlet"], r["date"], r["chunks"]] for r in rows]
+
+
+# ---- conversations kept in the browser ----------------------------------------------------------
+MAX_CONVERSATIONS = 50  # per browser; the oldest go first
+
+
+def conversation_title(history: list[dict]) -> str:
+    first = next((_text(m.get("content")) for m in history if m.get("role") == "user"), "")
+    return (first[:60] + "…") if len(first) > 60 else first or "…"
+
+
+def save_conversation(saved: list[dict], conv_id: str, history: list[dict]) -> list[dict]:
+    """``saved`` with ``conv_id`` holding ``history`` (a new conversation goes first); an empty
+    conversation is not kept. The title stays once given (a rename is kept)."""
+    saved = [dict(c) for c in saved or []]
+    if not history:
+        return saved
+    for c in saved:
+        if c["id"] == conv_id:
+            c["messages"] = history
+            return saved
+    return ([{"id": conv_id, "title": conversation_title(history), "messages": history}] + saved)[:MAX_CONVERSATIONS]
+
+
+def rename_conversation(saved: list[dict], conv_id: str, title: str) -> list[dict]:
+    title = " ".join((title or "").split())[:80]
+    return [dict(c, title=title) if c["id"] == conv_id and title else dict(c) for c in saved or []]
+
+
+def delete_conversation(saved: list[dict], conv_id: str) -> list[dict]:
+    return [dict(c) for c in saved or [] if c["id"] != conv_id]
+
+
+def conversation_choices(saved: list[dict]) -> list[tuple[str, str]]:
+    """(label, id) for the conversation picker, newest first."""
+    return [(c["title"], c["id"]) for c in saved or []]
+
+
+def ui_secret(settings: Settings) -> str:
+    """The key of the browsers' stored conversations, made once and kept (0600), so that a server
+    restart does not make every stored conversation unreadable."""
+    import secrets
+
+    path = Path(settings.ui_secret_file)
+    try:
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+        key = secrets.token_urlsafe(32)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(key, encoding="utf-8")
+        path.chmod(0o600)
+        return key
+    except OSError as exc:  # a read-only checkout: conversations last until the server restarts
+        log.warning("cannot keep the UI secret in %s (%s); stored conversations end with this server", path, exc)
+        return secrets.token_urlsafe(32)
 
 
 # ---- handlers ---------------------------------------------------------------------------------
@@ -451,12 +513,25 @@ def build_app(settings: Settings):
     corpus_now = handlers.view()
     with gr.Blocks(title="Pilkada QA", analytics_enabled=False) as demo:
         last_answer = gr.State(None)  # per browser session: concurrent users never share answers
+        # conversations are kept in the browser (encrypted with a key kept by the server), not on the server
+        saved = gr.BrowserState([], storage_key="pilkada-qa-conversations", secret=ui_secret(settings))
+        conv_id = gr.State("")
         header = gr.Markdown(f"## {lab['title']}\n{lab['subtitle']}")
         language = gr.Radio(list(LANGUAGE_CHOICES), value="Otomatis / Auto", label=lab["language"], elem_id="language")
         with gr.Tabs():
             with gr.Tab(lab["chat_tab"], id="chat") as chat_tab:
                 with gr.Row():
                     with gr.Column(scale=3):
+                        with gr.Row(elem_id="conversation-bar"):
+                            picker = gr.Dropdown(choices=[], value=None, label=lab["conversations"], elem_id="conversations",
+                                                 scale=4, interactive=True)  # fmt: skip
+                            new_conv = gr.Button(lab["new_conversation"], size="sm", elem_id="conversation-new", scale=1)
+                            delete_conv = gr.Button(lab["delete_conversation"], size="sm", variant="stop",
+                                                    elem_id="conversation-delete", scale=1)  # fmt: skip
+                        with gr.Row():
+                            rename_box = gr.Textbox(placeholder=lab["rename_placeholder"], show_label=False, max_lines=1,
+                                                    elem_id="conversation-name", scale=4)  # fmt: skip
+                            rename_conv = gr.Button(lab["rename_conversation"], size="sm", elem_id="conversation-rename", scale=1)
                         chatbot = gr.Chatbot(elem_id="chat", height=480, label=lab["chat_tab"], feedback_options=("Like", "Dislike"))
                         question = gr.Textbox(placeholder=lab["placeholder"], show_label=False, elem_id="question", max_lines=4)
                         with gr.Row():
@@ -516,7 +591,44 @@ def build_app(settings: Settings):
         rated.__annotations__["data"] = gr.LikeData  # Gradio injects the event by this (real) type
 
         chatbot.like(rated, [chatbot, comment, language], [feedback_status, comment], api_name=False)
-        clear.click(lambda lang: ([], sources_html(None, ui_language(lang)), None), [language], [chatbot, sources, last_answer], api_name=False)
+        # Clearing starts a new conversation; the one cleared stays in the saved list.
+        clear.click(lambda lang: ([], sources_html(None, ui_language(lang)), None, uuid.uuid4().hex, gr.update(value=None)),
+                    [language], [chatbot, sources, last_answer, conv_id, picker], api_name=False)  # fmt: skip
+
+        def restore(stored: list[dict], lang: str):
+            if not stored:
+                return [], uuid.uuid4().hex, gr.update(choices=[], value=None), sources_html(None, ui_language(lang))
+            latest = stored[0]
+            return (latest["messages"], latest["id"], gr.update(choices=conversation_choices(stored), value=latest["id"]),
+                    handlers.conversation_sources(latest["messages"], ui_language(lang)))  # fmt: skip
+
+        def opened(choice: str, stored: list[dict], lang: str):
+            chosen = next((c for c in stored or [] if c["id"] == choice), None)
+            if chosen is None:
+                return gr.update(), gr.update(), gr.update()
+            return chosen["messages"], chosen["id"], handlers.conversation_sources(chosen["messages"], ui_language(lang))
+
+        def stored_now(stored: list[dict], cid: str, history: list[dict]):
+            kept = save_conversation(stored, cid, history)
+            return kept, gr.update(choices=conversation_choices(kept), value=cid if history else None)
+
+        def deleted(stored: list[dict], cid: str, lang: str):
+            kept = delete_conversation(stored, cid)
+            return (kept, [], uuid.uuid4().hex, gr.update(choices=conversation_choices(kept), value=None),
+                    sources_html(None, ui_language(lang)))  # fmt: skip
+
+        def renamed(stored: list[dict], cid: str, title: str):
+            kept = rename_conversation(stored, cid, title)
+            return kept, gr.update(choices=conversation_choices(kept), value=cid if any(c["id"] == cid for c in kept) else None), ""
+
+        demo.load(restore, [saved, language], [chatbot, conv_id, picker, sources], api_name=False)
+        picker.input(opened, [picker, saved, language], [chatbot, conv_id, sources], api_name=False)
+        new_conv.click(lambda lang: ([], uuid.uuid4().hex, gr.update(value=None), sources_html(None, ui_language(lang))),
+                       [language], [chatbot, conv_id, picker, sources], api_name=False)  # fmt: skip
+        delete_conv.click(deleted, [saved, conv_id, language], [saved, chatbot, conv_id, picker, sources], api_name=False)
+        rename_conv.click(renamed, [saved, conv_id, rename_box], [saved, picker, rename_box], api_name=False)
+        for event in (submitted, clicked):  # every answer is kept in the browser's saved conversations
+            event.then(stored_now, [saved, conv_id, chatbot], [saved, picker], api_name=False)
 
         listing = [status, table, to_remove, outlet]
         upload_outputs = listing + [conflict_box, pending_upload, upload]
@@ -569,12 +681,14 @@ def build_app(settings: Settings):
                 gr.update(label=lb["upload"]), gr.update(label=lb["remove"]), gr.update(value=lb["remove_button"]),
                 gr.update(value=lb["refresh"]), gr.update(value=lb["replace"]), gr.update(value=lb["keep_both"]),
                 gr.update(value=lb["cancel"]), gr.update(value=lb["confirm"]), gr.update(value=lb["cancel"]),
-                gr.update(placeholder=lb["feedback_comment"]),
+                gr.update(placeholder=lb["feedback_comment"]), gr.update(label=lb["conversations"]),
+                gr.update(value=lb["new_conversation"]), gr.update(value=lb["delete_conversation"]),
+                gr.update(value=lb["rename_conversation"]), gr.update(placeholder=lb["rename_placeholder"]),
             )  # fmt: skip
 
         relabelled = [header, language, chat_tab, corpus_tab, question, send, clear, sources_title, sources,
                       settings_box, upload, to_remove, remove, refresh, replace, keep_both, cancel_upload,
-                      confirm_yes, confirm_no, comment]  # fmt: skip
+                      confirm_yes, confirm_no, comment, picker, new_conv, delete_conv, rename_conv, rename_box]  # fmt: skip
         language.change(relabel, [language, last_answer, chatbot], relabelled, api_name=False)
         for event in (submitted, clicked):  # 'auto': the labels follow the language of the question
             event.then(relabel, [language, last_answer, chatbot], relabelled, api_name=False)

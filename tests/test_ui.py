@@ -236,3 +236,29 @@ def test_serve_prints_the_address_and_opens_a_browser_only_on_a_desktop(handlers
         assert opened == ([f"http://127.0.0.1:{port}/"] if desktop else [])
     finally:
         demo.close()
+
+
+def test_saved_conversations_new_rename_delete():
+    from rag.ui import conversation_choices, delete_conversation, rename_conversation, save_conversation
+
+    first = [{"role": "user", "content": "Berapa personel Polres Banyuasin?"}, {"role": "assistant", "content": "616 [1]"}]
+    saved = save_conversation([], "a", first)
+    assert save_conversation(saved, "b", []) == saved  # an empty conversation is not kept
+    saved = save_conversation(saved, "b", [{"role": "user", "content": "Siapa Kapolda Sultra?"}])
+    assert conversation_choices(saved) == [("Siapa Kapolda Sultra?", "b"), ("Berapa personel Polres Banyuasin?", "a")]
+    longer = first + [{"role": "user", "content": "Kalau di Ogan Ilir?"}, {"role": "assistant", "content": "…"}]
+    saved = rename_conversation(save_conversation(saved, "a", longer), "a", "  Banyuasin   dan Ogan Ilir ")
+    assert [c["title"] for c in saved] == ["Siapa Kapolda Sultra?", "Banyuasin dan Ogan Ilir"]
+    assert saved[1]["messages"] == longer
+    assert save_conversation(saved, "a", longer + longer)[1]["title"] == "Banyuasin dan Ogan Ilir"  # a rename stays
+    assert rename_conversation(saved, "a", "   ") == saved  # an empty name changes nothing
+    assert conversation_choices(delete_conversation(saved, "b")) == [("Banyuasin dan Ogan Ilir", "a")]
+
+
+def test_ui_secret_is_made_once_and_private(tmp_path):
+    from rag.ui import ui_secret
+
+    settings = Settings.from_env(ui_secret_file=tmp_path / "secret")
+    key = ui_secret(settings)
+    assert len(key) >= 32 and ui_secret(settings) == key
+    assert (tmp_path / "secret").stat().st_mode & 0o777 == 0o600

@@ -318,3 +318,32 @@ def test_follow_up_question_in_the_chat(page):
     earlier = page.locator("#sources #src-1-1")
     assert earlier.is_visible() and "616" in earlier.locator("mark").inner_text()
     page.screenshot(path=str(ARTIFACTS / "conversation.png"), full_page=True)
+
+
+def test_conversations_survive_a_reload_and_are_listed(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.goto(app_url)
+    pg.wait_for_selector("#question textarea")
+    ask(pg, "Berapa personel yang diterjunkan Polres Banyuasin?")
+    pg.wait_for_function("() => (document.querySelector('#chat')?.innerText || '').includes('616 personel')", timeout=60_000)
+    pg.wait_for_timeout(1500)  # the conversation is written to the browser's storage after the answer
+    pg.reload()
+    pg.wait_for_function("() => (document.querySelector('#chat')?.innerText || '').includes('616 personel')", timeout=30_000)
+    assert "Berapa personel yang diterjunkan Polres Banyuasin?" in pg.locator("#conversations").inner_text() or \
+        "Banyuasin" in pg.locator("#conversations input").input_value()  # fmt: skip
+    # a new conversation starts empty; the old one can be opened again from the list
+    pg.locator("#conversation-new").click()
+    pg.wait_for_function("() => !(document.querySelector('#chat')?.innerText || '').includes('616 personel')")
+    pg.locator("#conversations input").click()
+    pg.get_by_role("option", name="Berapa personel yang diterjunkan Polres Banyuasin?").click()
+    pg.wait_for_function("() => (document.querySelector('#chat')?.innerText || '').includes('616 personel')", timeout=30_000)
+    # deleting it removes it from the list, also after a reload
+    pg.locator("#conversation-delete").click()
+    pg.wait_for_function("() => !(document.querySelector('#chat')?.innerText || '').includes('616 personel')")
+    pg.wait_for_timeout(1000)
+    pg.reload()
+    pg.wait_for_selector("#question textarea")
+    pg.wait_for_timeout(1500)
+    assert "616 personel" not in pg.locator("#chat").inner_text()
+    context.close()
