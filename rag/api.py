@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,18 @@ log = logging.getLogger(__name__)
 
 # The notice put in ``Answer.flagged`` when the answer was found by keyword search alone.
 DENSE_UNAVAILABLE = "dense search unavailable, answered from keyword search only"
+
+
+@dataclass
+class _Asked:
+    """A question on its way: as asked, as read (follow-ups resolved), analysed, and retrieved."""
+
+    question: str
+    standalone: str
+    q: Question
+    contexts: list[Passage]
+    passages: list[Passage]
+    unavailable: str
 
 
 class Pipeline:
@@ -82,22 +94,46 @@ class Pipeline:
     ) -> Answer:  # fmt: skip
         """``history``: the conversation so far in the messages format of Gradio and OpenAI; a
         follow-up ("Kalau di Ogan Ilir?") is answered as the standalone question it stands for."""
+        *_, answer = self.ask_stream(question, top_k, filters, history, stream=False)
+        return answer
+
+    def ask_stream(
+        self, question: str, top_k: int | None = None, filters: Filters | None = None,
+        history: Sequence[dict[str, Any]] | None = None, stream: bool = True,
+    ) -> Iterator[str | Answer]:  # fmt: skip
+        """Like :meth:`ask`, for the LLM engine token by token: the text so far (``str``,
+        unverified), then the verified :class:`Answer`. The offline engine answers at once."""
+        from rag.answer.llm import LLMAnswerer
+
+        asked = self._asked(question, top_k, filters, history)
+        if not asked.contexts:
+            yield self._finish(asked, Answer(asked.question, NOT_FOUND[asked.q.language], False, [], [], asked.q.language, self.engine.name))
+            return
+        if not stream or not isinstance(self.engine, LLMAnswerer):
+            yield self._finish(asked, self.engine.answer(asked.q, asked.passages))
+            return
+        for part in self.engine.stream(asked.q, asked.passages):
+            yield self._finish(asked, part) if isinstance(part, Answer) else part
+
+    def _asked(self, question: str, top_k: int | None, filters: Filters | None,
+               history: Sequence[dict[str, Any]] | None) -> _Asked:  # fmt: skip
         question = validate_question(question, self.settings.max_question_chars)
         self._ensure_loaded()
         standalone = resolve(question, history)
         q = analyze_question(standalone)
         contexts, passages, unavailable = self._retrieve(q, top_k, filters)
-        if not contexts:
-            answer = Answer(question, NOT_FOUND[q.language], False, [], [], q.language, self.engine.name)
-        else:
-            answer = self.engine.answer(q, passages)
-            answer.contexts = contexts + [c for c in answer.citations if c not in contexts]
-        answer.question = question
-        if standalone != question:
-            answer.resolved_question = standalone
-        if unavailable:
+        return _Asked(question, standalone, q, contexts, passages, unavailable)
+
+    @staticmethod
+    def _finish(asked: _Asked, answer: Answer) -> Answer:
+        if asked.contexts:
+            answer.contexts = asked.contexts + [c for c in answer.citations if c not in asked.contexts]
+        answer.question = asked.question
+        if asked.standalone != asked.question:
+            answer.resolved_question = asked.standalone
+        if asked.unavailable:
             answer.dense_search = False
-            answer.flagged.append(f"{DENSE_UNAVAILABLE}: {unavailable}")
+            answer.flagged.append(f"{DENSE_UNAVAILABLE}: {asked.unavailable}")
         return answer
 
     def passages(self, q: Question, top_k: int | None = None, filters: Filters | None = None) -> tuple[list[Passage], list[Passage]]:

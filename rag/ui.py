@@ -47,7 +47,7 @@ LABELS = {
         "articles": "Artikel dalam korpus", "upload": "Unggah artikel (.txt, .md, .html, .pdf)",
         "remove": "Hapus artikel", "remove_button": "Hapus", "chunks": "bagian",
         "added": "Ditambahkan", "removed": "Dihapus", "error": "Gagal",
-        "feedback_saved": "Terima kasih, penilaian disimpan.", "sources_for": "Sumber untuk",
+        "feedback_saved": "Terima kasih, penilaian disimpan.", "streaming": "sedang ditulis; sumber diperiksa setelah selesai", "sources_for": "Sumber untuk",
         "conversations": "Percakapan tersimpan", "new_conversation": "Percakapan baru",
         "delete_conversation": "Hapus percakapan", "rename_conversation": "Ganti nama",
         "rename_placeholder": "Nama baru percakapan ini",
@@ -79,7 +79,7 @@ LABELS = {
         "articles": "Articles in the corpus", "upload": "Upload articles (.txt, .md, .html, .pdf)",
         "remove": "Remove an article", "remove_button": "Remove", "chunks": "chunks",
         "added": "Added", "removed": "Removed", "error": "Failed",
-        "feedback_saved": "Thank you, your rating was saved.", "sources_for": "Sources for",
+        "feedback_saved": "Thank you, your rating was saved.", "streaming": "being written; sources are checked when it ends", "sources_for": "Sources for",
         "conversations": "Saved conversations", "new_conversation": "New conversation",
         "delete_conversation": "Delete conversation", "rename_conversation": "Rename",
         "rename_placeholder": "A new name for this conversation",
@@ -349,7 +349,13 @@ class ChatHandlers:
         yield pending, shown, None, ""
         filters = Filters(outlet=outlet or "", date_from=(date_from or "").strip(), date_to=(date_to or "").strip())
         try:
-            answer = self.pipeline(engine).ask(q, int(top_k) if top_k else None, filters, history)
+            answer = None
+            for part in self.pipeline(engine).ask_stream(q, int(top_k) if top_k else None, filters, history):
+                if isinstance(part, str):  # an LLM answer as it is written: shown, not yet verified
+                    growing = f"{html.escape(part)} ▌\n\n<small>{labels(lang)['streaming']}</small>"
+                    yield history + [{"role": "user", "content": q}, {"role": "assistant", "content": growing}], shown, None, ""
+                else:
+                    answer = part
         except QuestionError as exc:
             message = f"**{labels(lang)['error']}:** {exc}"
             yield history + [{"role": "user", "content": q[:300]}, {"role": "assistant", "content": message}], shown, None, ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from rag.cite import check_answer, cited_numbers, renumber, strip_markers
@@ -94,32 +95,57 @@ class LLMAnswerer:
             model = model.with_retry(stop_after_attempt=settings.llm_max_retries + 1)  # OpenAI retries itself
         return cls(model, settings.prompts_dir, settings.top_k, fallback)
 
-    def answer(self, q: Question, passages: list[Passage]) -> Answer:
+    def _messages(self, q: Question, sources: list[Passage]) -> list:
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        sources = passages[: self.max_sources]
         not_found = NOT_FOUND[q.language]
-        messages = [
+        return [
             SystemMessage(self.system.format(language_name=LANGUAGE_NAMES[q.language], not_found=not_found)),
             HumanMessage(self.user.format(sources=format_sources(sources), question=q.text)),
         ]
-        try:
-            reply = self.chat_model.invoke(messages)
-        except Exception as exc:  # a provider that is down must not break the product
-            log.warning("LLM call failed (%s); using the extractive engine", exc)
-            if self.fallback is None:
-                raise
-            answer = self.fallback.answer(q, passages)
-            answer.flagged.append(f"LLM unavailable: {exc}")
-            return answer
-        raw = reply.content if isinstance(reply.content, str) else str(reply.content)
+
+    def _fallback(self, q: Question, passages: list[Passage], exc: Exception) -> Answer:
+        log.warning("LLM call failed (%s); using the extractive engine", exc)
+        if self.fallback is None:
+            raise exc
+        answer = self.fallback.answer(q, passages)
+        answer.flagged.append(f"LLM unavailable: {exc}")
+        return answer
+
+    def _verified(self, q: Question, raw: str, sources: list[Passage], passages: list[Passage]) -> Answer:
+        """The model's reply as an answer: markers renumbered, every number checked against the
+        cited passages; a reply that fails is flagged and never shown as fact."""
         raw = raw.strip()
+        not_found = NOT_FOUND[q.language]
         if not raw or strip_markers(raw).rstrip(".").lower() == not_found.rstrip(".").lower():
             return Answer(q.text, not_found, False, [], passages, q.language, self.name)
         problems = check_answer(raw, sources)
         if not cited_numbers(raw):
             problems.append("the answer cites no source")
         text, citations = renumber(raw, sources)
-        return Answer(
-            q.text, text, not problems, citations, passages, q.language, self.name, flagged=problems
-        )
+        return Answer(q.text, text, not problems, citations, passages, q.language, self.name, flagged=problems)
+
+    def answer(self, q: Question, passages: list[Passage]) -> Answer:
+        sources = passages[: self.max_sources]
+        try:
+            reply = self.chat_model.invoke(self._messages(q, sources))
+        except Exception as exc:  # a provider that is down must not break the product
+            return self._fallback(q, passages, exc)
+        return self._verified(q, reply.content if isinstance(reply.content, str) else str(reply.content), sources, passages)
+
+    def stream(self, q: Question, passages: list[Passage]) -> Iterator[str | Answer]:
+        """The reply as it grows (str, the text so far, unverified), then the verified
+        :class:`Answer`. A provider that fails before or during the stream gives the extractive
+        answer, flagged."""
+        sources = passages[: self.max_sources]
+        text = ""
+        try:
+            for chunk in self.chat_model.stream(self._messages(q, sources)):
+                piece = chunk.content if isinstance(chunk.content, str) else str(chunk.content)
+                if piece:
+                    text += piece
+                    yield text
+        except Exception as exc:
+            yield self._fallback(q, passages, exc)
+            return
+        yield self._verified(q, text, sources, passages)

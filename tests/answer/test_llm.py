@@ -144,3 +144,41 @@ def test_timeouts_and_retries_come_from_settings():
     assert ollama.client_kwargs["timeout"] == 4.0
     retried = LLMAnswerer.from_settings(Settings(llm_provider="ollama", llm_model="q", llm_max_retries=2))
     assert retried.chat_model.max_attempt_number == 3
+
+
+def test_streaming_tokens_arrive_in_order_and_the_end_is_verified():
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    reply = "Polres Banyuasin menerjunkan 616 personel [2]."
+    engine = LLMAnswerer(GenericFakeChatModel(messages=iter([AIMessage(reply)])), PROMPTS)
+    parts = list(engine.stream(analyze_question("Berapa personel Polres Banyuasin?"), PASSAGES))
+    texts, final = parts[:-1], parts[-1]
+    assert len(texts) > 3 and all(isinstance(t, str) for t in texts)
+    assert all(b.startswith(a) for a, b in zip(texts, texts[1:], strict=False)) and texts[-1] == reply
+    assert final.answerable and final.text == "Polres Banyuasin menerjunkan 616 personel [1]."
+
+    wrong = LLMAnswerer(GenericFakeChatModel(messages=iter([AIMessage("Polres Banyuasin menerjunkan 9.999 personel [2].")])), PROMPTS)
+    *_, flagged = wrong.stream(analyze_question("Berapa personel Polres Banyuasin?"), PASSAGES)
+    assert not flagged.answerable and "number 9999 is not in any cited passage" in flagged.flagged
+
+
+def test_streamed_answer_in_the_chat_ui(seed_index):
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    from rag.ui import ChatHandlers
+
+    handlers = ChatHandlers(Settings.from_env(index_dir=seed_index))
+    pipeline = handlers.pipeline()
+    pipeline.ask("Berapa personel Polres Banyuasin?")  # loads the index
+    extractive = pipeline.engine
+    reply = "Polres Banyuasin menerjunkan 616 personel [1]."
+    pipeline.engine = LLMAnswerer(GenericFakeChatModel(messages=iter([AIMessage(reply)])), PROMPTS, fallback=extractive)
+    try:
+        steps = list(handlers.respond("Berapa personel yang diterjunkan Polres Banyuasin?", []))
+    finally:
+        pipeline.engine = extractive
+    growing = [s[0][-1]["content"] for s in steps[1:-1]]
+    assert len(growing) > 3 and all("▌" in g for g in growing)  # shown while written, marked unverified
+    history, html, answer, _ = steps[-1]
+    assert answer.engine == "llm" and answer.answerable and "▌" not in history[-1]["content"]
+    assert "616 personel" in history[-1]["content"] and "004_4de73d00fb467760.txt" in html
