@@ -239,7 +239,12 @@ def test_serve_prints_the_address_and_opens_a_browser_only_on_a_desktop(handlers
 
 
 def test_saved_conversations_new_rename_delete():
-    from rag.ui import conversation_choices, delete_conversation, rename_conversation, save_conversation
+    from rag.ui import (
+        conversation_choices,
+        delete_conversation,
+        rename_conversation,
+        save_conversation,
+    )
 
     first = [{"role": "user", "content": "Berapa personel Polres Banyuasin?"}, {"role": "assistant", "content": "616 [1]"}]
     saved = save_conversation([], "a", first)
