@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -106,6 +107,10 @@ class Pipeline:
         from rag.answer.llm import LLMAnswerer
 
         asked = self._asked(question, top_k, filters, history)
+        if filters and filters.active and not filters.sources(self.snapshot):
+            text = filters.explain_empty(asked.q.language)
+            yield self._finish(asked, Answer(asked.question, text, False, [], [], asked.q.language, self.engine.name))
+            return
         if not asked.contexts:
             yield self._finish(asked, Answer(asked.question, NOT_FOUND[asked.q.language], False, [], [], asked.q.language, self.engine.name))
             return
@@ -118,6 +123,8 @@ class Pipeline:
     def _asked(self, question: str, top_k: int | None, filters: Filters | None,
                history: Sequence[dict[str, Any]] | None) -> _Asked:  # fmt: skip
         question = validate_question(question, self.settings.max_question_chars)
+        if filters:
+            filters.check()
         self._ensure_loaded()
         standalone = resolve(question, history)
         q = analyze_question(standalone)
@@ -170,6 +177,41 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(self.outlet or self.date_from or self.date_to)
+
+    def check(self) -> None:
+        """A date is ISO (2024, 2024-11 or 2024-11-27) and a real one, and the range is in order;
+        otherwise :class:`QuestionError` says how to write it."""
+        import datetime as dt
+
+        for name, value in (("from", self.date_from), ("to", self.date_to)):
+            if not value:
+                continue
+            parts = value.split("-")
+            try:
+                if not re.fullmatch(r"\d{4}(-\d{2}){0,2}", value):
+                    raise ValueError
+                dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+            except ValueError:
+                raise QuestionError(f"the date filter '{name}' is not a date: {value!r}; write it as 2024-11-27, 2024-11 or 2024") from None
+        if self.date_from and self.date_to and self.date_from[: len(self.date_to)] > self.date_to:
+            raise QuestionError(f"the date range is reversed: {self.date_from} is after {self.date_to}")
+
+    def explain_empty(self, language: str) -> str:
+        """Why no article can answer: the filters leave none."""
+        en = language == "en"
+        parts = []
+        if self.outlet:
+            parts.append(f"{'from' if en else 'dari'} {self.outlet}")
+        if self.date_from and self.date_to:
+            parts.append(f"{'between' if en else 'antara'} {self.date_from} {'and' if en else 'dan'} {self.date_to}")
+        elif self.date_from:
+            parts.append(f"{'from' if en else 'sejak'} {self.date_from}")
+        elif self.date_to:
+            parts.append(f"{'up to' if en else 'sampai'} {self.date_to}")
+        what = " ".join(parts)
+        if en:
+            return f"No article {what} is in the corpus: change or clear the filters."
+        return f"Tidak ada artikel {what} di korpus: ubah atau kosongkan filter."
 
     def sources(self, snapshot: Snapshot) -> set[str]:
         keep = set()

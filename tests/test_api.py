@@ -49,3 +49,30 @@ def test_bad_questions_get_a_clear_error(seed_index, question):
 def test_no_index_yet(tmp_path):
     with pytest.raises(IndexNotFound, match="rag ingest"):
         ask("Berapa personel?", index_dir=tmp_path / "empty")
+
+
+@pytest.mark.parametrize(
+    "filters, message",
+    [
+        (dict(date_from="27/11/2024"), "write it as 2024-11-27"),
+        (dict(date_to="2024-13"), "is not a date"),
+        (dict(date_from="2024-12-01", date_to="2024-11"), "the date range is reversed"),
+    ],
+)
+def test_bad_date_filters_are_refused_with_a_sentence(seed_index, filters, message):
+    from rag.api import Filters, QuestionError, ask
+
+    with pytest.raises(QuestionError, match=message):
+        ask("Berapa personel Polres Banyuasin?", index_dir=seed_index, filters=Filters(**filters))
+
+
+def test_filters_that_leave_no_article_say_so(seed_index):
+    from rag.api import Filters, ask
+
+    answer = ask("Berapa personel Polres Banyuasin?", index_dir=seed_index, filters=Filters(date_from="2023-01", date_to="2023-12"))
+    assert not answer.answerable and answer.citations == []
+    assert answer.text == "Tidak ada artikel antara 2023-01 dan 2023-12 di korpus: ubah atau kosongkan filter."
+    answer = ask("How many personnel did Polres Banyuasin deploy?", index_dir=seed_index, filters=Filters(outlet="Kompas"))
+    assert answer.text == "No article from Kompas is in the corpus: change or clear the filters."
+    kept = ask("Berapa personel Polres Banyuasin?", index_dir=seed_index, filters=Filters(date_from="2024-11", date_to="2024-11-30"))
+    assert kept.answerable and "616" in kept.text  # a filter that keeps the article changes nothing

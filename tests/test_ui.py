@@ -207,14 +207,14 @@ def test_server_errors_read_as_sentences(handlers, monkeypatch):
     def down(*args, **kwargs):
         raise VectorStoreUnavailable("the Chroma server at http://127.0.0.1:9 does not answer: start it or unset RAG_CHROMA_URL")
 
-    monkeypatch.setattr(pipeline, "ask", down)
+    monkeypatch.setattr(pipeline, "ask_stream", down)
     *_, (history, *_rest) = handlers.respond("Berapa personel Polres Banyuasin?", [], "en")
     assert history[-1]["content"] == "**Failed:** the Chroma server at http://127.0.0.1:9 does not answer: start it or unset RAG_CHROMA_URL"
 
     def broken(*args, **kwargs):
         raise ConnectionRefusedError(111, "Connection refused")
 
-    monkeypatch.setattr(pipeline, "ask", broken)
+    monkeypatch.setattr(pipeline, "ask_stream", broken)
     *_, (history, *_rest) = handlers.respond("Berapa personel Polres Banyuasin?", [], "en")
     assert "Errno" not in history[-1]["content"] and "server log" in history[-1]["content"]
 
