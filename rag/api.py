@@ -157,6 +157,26 @@ class Pipeline:
         return pool[:k], self.retriever.article_passages(pool, self.settings.answer_articles), found.dense_unavailable
 
 
+    def article(self, source: str) -> str:
+        """The whole cleaned text of one indexed article (its chunks without their overlap), for
+        reading a source in full; '' when the article is not in the index."""
+        from rag.chunk import split_sentences
+
+        self._ensure_loaded()
+        chunks = sorted((c for c in self.snapshot.chunks.values() if c.source == source), key=lambda c: c.position)
+        paragraphs: list[str] = []
+        previous: set[str] = set()
+        for chunk in chunks:
+            text = chunk.text
+            for sentence in split_sentences(chunk.text):  # the overlap repeated from the chunk before
+                if sentence not in previous or text.find(sentence) < 0:
+                    break
+                text = text[text.find(sentence) + len(sentence) :].lstrip()
+            if text.strip():
+                paragraphs.append(text.strip())
+            previous = set(split_sentences(chunk.text))
+        return "\n\n".join(paragraphs)
+
     def articles(self) -> list[dict]:
         """One row per indexed article: source, title, outlet, date, place, url, chunks."""
         return [

@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,7 +47,7 @@ LABELS = {
         "articles": "Artikel dalam korpus", "upload": "Unggah artikel (.txt, .md, .html, .pdf)",
         "remove": "Hapus artikel", "remove_button": "Hapus", "chunks": "bagian",
         "added": "Ditambahkan", "removed": "Dihapus", "error": "Gagal",
-        "feedback_saved": "Terima kasih, penilaian disimpan.", "streaming": "sedang ditulis; sumber diperiksa setelah selesai", "sources_for": "Sumber untuk",
+        "feedback_saved": "Terima kasih, penilaian disimpan.", "read_article": "Baca artikel lengkap", "original": "halaman asli", "streaming": "sedang ditulis; sumber diperiksa setelah selesai", "sources_for": "Sumber untuk",
         "conversations": "Percakapan tersimpan", "new_conversation": "Percakapan baru",
         "delete_conversation": "Hapus percakapan", "rename_conversation": "Ganti nama",
         "rename_placeholder": "Nama baru percakapan ini",
@@ -79,7 +79,7 @@ LABELS = {
         "articles": "Articles in the corpus", "upload": "Upload articles (.txt, .md, .html, .pdf)",
         "remove": "Remove an article", "remove_button": "Remove", "chunks": "chunks",
         "added": "Added", "removed": "Removed", "error": "Failed",
-        "feedback_saved": "Thank you, your rating was saved.", "streaming": "being written; sources are checked when it ends", "sources_for": "Sources for",
+        "feedback_saved": "Thank you, your rating was saved.", "read_article": "Read the whole article", "original": "original page", "streaming": "being written; sources are checked when it ends", "sources_for": "Sources for",
         "conversations": "Saved conversations", "new_conversation": "New conversation",
         "delete_conversation": "Delete conversation", "rename_conversation": "Rename",
         "rename_placeholder": "A new name for this conversation",
@@ -108,6 +108,8 @@ CSS = """
 #sources .src:target { outline: 2px solid #2f6fdf; }
 #sources .src-meta { color: #555; font-size: 0.85em; margin: 2px 0 6px 0; }
 #sources .answer-sources + .answer-sources { border-top: 1px solid #ddd; margin-top: 12px; padding-top: 8px; opacity: 0.85; }
+#sources details.preview { margin: 4px 0 2px 0; }
+#sources details.preview .article { max-height: 320px; overflow: auto; white-space: normal; font-size: 0.92em; padding: 4px 6px; background: #fff; }
 #sources .answer-sources .for { font-size: 0.85em; color: #555; margin-bottom: 4px; }
 #sources mark { background: #fff1a8; padding: 0 2px; }
 #sources .notfound { color: #8a5a00; font-style: italic; }
@@ -144,7 +146,7 @@ def format_answer(answer, lang: str, aid: int | None = None) -> str:
     return text + read_as
 
 
-def sources_html(answer, lang: str, aid: int | None = None) -> str:
+def sources_html(answer, lang: str, aid: int | None = None, article: Callable[[str], str] | None = None) -> str:
     """The sources panel: cited articles with metadata and the cited passage, the sentence that
     carries the answer highlighted; passages retrieved but not cited below, collapsed."""
     lab = labels(lang)
@@ -161,7 +163,7 @@ def sources_html(answer, lang: str, aid: int | None = None) -> str:
         cards.append(
             f"<div class='src' id='{_card_id(n, aid)}'><div class='src-head'><b>[{n}]</b> {head}</div>"
             f"<div class='src-meta'>{meta}</div>"
-            f"<div class='src-text'>{_highlight(p.text, answer.highlights)}</div></div>"
+            f"<div class='src-text'>{_highlight(p.text, answer.highlights)}</div>{_preview(p, answer, lab, article)}</div>"
         )
     cited = {p.id for p in answer.citations}
     rest = [p for p in answer.contexts if p.id not in cited]
@@ -175,7 +177,17 @@ def sources_html(answer, lang: str, aid: int | None = None) -> str:
     return "\n".join(cards)
 
 
-def conversation_sources_html(entries: list[tuple[int, object]], lang: str) -> str:
+def _preview(passage, answer, lab: dict[str, str], article: Callable[[str], str] | None) -> str:
+    """The whole article behind a card, folded: opened with a click, the answering sentence marked."""
+    text = article(passage.source) if article else ""
+    if not text:
+        return ""
+    link = f" · <a href='{html.escape(passage.url)}' target='_blank' rel='noopener'>{lab['original']}</a>" if passage.url else ""
+    return (f"<details class='preview'><summary>{lab['read_article']}</summary>"
+            f"<div class='article'>{_highlight(text, answer.highlights)}</div>{link}</details>")  # fmt: skip
+
+
+def conversation_sources_html(entries: list[tuple[int, object]], lang: str, article: Callable[[str], str] | None = None) -> str:
     """The sources of every answer of the conversation, newest first, each under its question:
     ``[n]`` of an earlier answer leads to that answer's cards, not to the newest ones."""
     if not entries:
@@ -185,7 +197,7 @@ def conversation_sources_html(entries: list[tuple[int, object]], lang: str) -> s
     for aid, answer in sorted(entries, key=lambda e: -e[0]):
         question = html.escape(answer.question if len(answer.question) <= 160 else answer.question[:160] + "…")
         sections.append(f"<section class='answer-sources' id='ans-{aid}'><div class='for'>{lab['sources_for']}: "
-                        f"<i>{question}</i></div>{sources_html(answer, lang, aid)}</section>")  # fmt: skip
+                        f"<i>{question}</i></div>{sources_html(answer, lang, aid, article)}</section>")  # fmt: skip
     return "\n".join(sections)
 
 
@@ -295,7 +307,15 @@ class ChatHandlers:
         with self._answers_lock:
             entries = [(i, self._answers.get(_text(m.get("content")))) for i, m in enumerate(history or [])
                        if isinstance(m, dict) and m.get("role") == "assistant"]  # fmt: skip
-        return conversation_sources_html([(i, a) for i, a in entries if a is not None], lang)
+        known = [(i, a) for i, a in entries if a is not None]
+        return conversation_sources_html(known, lang, self._article_text if known else None)
+
+    def _article_text(self, source: str) -> str:
+        try:
+            return self.pipeline().article(source)
+        except Exception:  # no index (yet): the card stays without its preview
+            log.warning("no article text for %s", source, exc_info=True)
+            return ""
 
     def feedback(self, history: list[dict], index: int | list | tuple | None, liked: bool, comment: str = "",
                  language: str = "auto") -> str:  # fmt: skip

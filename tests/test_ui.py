@@ -267,3 +267,19 @@ def test_ui_secret_is_made_once_and_private(tmp_path):
     key = ui_secret(settings)
     assert len(key) >= 32 and ui_secret(settings) == key
     assert (tmp_path / "secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_source_card_opens_the_whole_article(handlers):
+    *_, (history, html, answer, _) = handlers.respond("Berapa personel yang diterjunkan Polres Banyuasin?", [])
+    assert html.count("<details class='preview'>") == len(answer.citations) == 1
+    preview = html.split("<details class='preview'>")[1].split("</details>")[0]
+    assert "Baca artikel lengkap" in preview and "<mark>" in preview
+    # the whole article, each sentence once (the chunks' overlap removed)
+    assert "Edukasi kepada masyarakat" in preview and preview.count("Berita tentang upaya Polres Banyuasin") == 1
+
+
+def test_pipeline_article_text(handlers):
+    pipeline = handlers.pipeline()
+    text = pipeline.article("004_4de73d00fb467760.txt")
+    assert text.startswith("Maksimalkan Pengamanan Pilkada 2024") and text.count("Berita tentang upaya") == 1
+    assert pipeline.article("not-indexed.txt") == ""

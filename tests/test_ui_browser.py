@@ -111,7 +111,7 @@ def test_answer_with_working_citation(page):
     assert "616" in bot.inner_text()
     card = page.locator("#sources #src-1-1")
     assert "616" in card.inner_text()
-    assert "616" in card.locator("mark").inner_text()  # the answering sentence is highlighted
+    assert "616" in card.locator(".src-text mark").inner_text()  # the answering sentence is highlighted
     assert "Maksimalkan Pengamanan Pilkada 2024" in card.inner_text()
     page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
     page.locator("#chat a[href='#src-1-1']").first.click()
@@ -316,7 +316,7 @@ def test_follow_up_question_in_the_chat(page):
     assert "432" in page.locator("#sources #src-3-1").inner_text()
     page.locator("#chat a[href='#src-1-1']").first.click()
     earlier = page.locator("#sources #src-1-1")
-    assert earlier.is_visible() and "616" in earlier.locator("mark").inner_text()
+    assert earlier.is_visible() and "616" in earlier.locator(".src-text mark").inner_text()
     page.screenshot(path=str(ARTIFACTS / "conversation.png"), full_page=True)
 
 
@@ -347,3 +347,16 @@ def test_conversations_survive_a_reload_and_are_listed(browser, app_url):
     pg.wait_for_timeout(1500)
     assert "616 personel" not in pg.locator("#chat").inner_text()
     context.close()
+
+
+def test_article_preview_opens_with_the_highlight(page):
+    page.get_by_role("tab", name="Tanya").click()
+    page.locator("#clear").click()
+    ask(page, "Berapa personel yang diterjunkan Polres Banyuasin?")
+    page.wait_for_selector("#sources details.preview", timeout=60_000)
+    article = page.locator("#sources details.preview .article").first
+    assert not article.is_visible()  # folded until asked for
+    page.locator("#sources details.preview summary").first.click()
+    assert article.is_visible() and "Edukasi kepada masyarakat" in article.inner_text()
+    assert "616" in article.locator("mark").first.inner_text()
+    page.locator("#sources").screenshot(path=str(ARTIFACTS / "preview.png"))
