@@ -113,6 +113,18 @@ CSS = """
 #sources .answer-sources .for { font-size: 0.85em; color: #555; margin-bottom: 4px; }
 #sources mark { background: #fff1a8; padding: 0 2px; }
 #sources .notfound { color: #8a5a00; font-style: italic; }
+/* A phone (390 px): the question box is visible without scrolling; renaming waits for a wider screen. */
+@media (max-width: 640px) {
+  #header p { display: none; }
+  #header h2 { font-size: 1.1em; margin: 0; }
+  #language { padding: 2px 6px !important; }
+  #language > span, #language .block-info { display: none; }
+  #conversation-rename-row { display: none !important; }
+  #conversation-bar { flex-wrap: nowrap !important; gap: 4px !important; }
+  #conversation-bar button { min-width: 0 !important; font-size: 0.8em !important; padding: 2px 6px !important; }
+  #conversations .block-info, #conversations > label > span { display: none; }
+  #chat { height: 30vh !important; min-height: 180px; }
+}
 """
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -542,7 +554,7 @@ def build_app(settings: Settings):
         # conversations are kept in the browser (encrypted with a key kept by the server), not on the server
         saved = gr.BrowserState([], storage_key="pilkada-qa-conversations", secret=ui_secret(settings))
         conv_id = gr.State("")
-        header = gr.Markdown(f"## {lab['title']}\n{lab['subtitle']}")
+        header = gr.Markdown(f"## {lab['title']}\n{lab['subtitle']}", elem_id="header")
         language = gr.Radio(list(LANGUAGE_CHOICES), value="Otomatis / Auto", label=lab["language"], elem_id="language")
         with gr.Tabs():
             with gr.Tab(lab["chat_tab"], id="chat") as chat_tab:
@@ -554,7 +566,7 @@ def build_app(settings: Settings):
                             new_conv = gr.Button(lab["new_conversation"], size="sm", elem_id="conversation-new", scale=1)
                             delete_conv = gr.Button(lab["delete_conversation"], size="sm", variant="stop",
                                                     elem_id="conversation-delete", scale=1)  # fmt: skip
-                        with gr.Row():
+                        with gr.Row(elem_id="conversation-rename-row"):
                             rename_box = gr.Textbox(placeholder=lab["rename_placeholder"], show_label=False, max_lines=1,
                                                     elem_id="conversation-name", scale=4)  # fmt: skip
                             rename_conv = gr.Button(lab["rename_conversation"], size="sm", elem_id="conversation-rename", scale=1)

@@ -360,3 +360,17 @@ def test_article_preview_opens_with_the_highlight(page):
     assert article.is_visible() and "Edukasi kepada masyarakat" in article.inner_text()
     assert "616" in article.locator("mark").first.inner_text()
     page.locator("#sources").screenshot(path=str(ARTIFACTS / "preview.png"))
+
+
+def test_phone_layout_shows_the_question_box_without_scrolling(browser, app_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.goto(app_url)
+    pg.wait_for_selector("#question textarea")
+    pg.wait_for_timeout(1000)
+    box, send = pg.locator("#question textarea").bounding_box(), pg.locator("#send").bounding_box()
+    assert pg.evaluate("window.scrollY") == 0
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 844 and send["y"] + send["height"] <= 844
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    pg.screenshot(path=str(ARTIFACTS / "phone.png"))
+    context.close()
