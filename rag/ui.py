@@ -579,7 +579,7 @@ def build_app(settings: Settings):
                             comment = gr.Textbox(placeholder=lab["feedback_comment"], show_label=False, max_lines=2,
                                                  elem_id="feedback-comment", scale=3)  # fmt: skip
                             feedback_status = gr.Markdown(elem_id="feedback-status")
-                        gr.Examples(EXAMPLES, inputs=question, label=lab["examples"])
+                        examples = gr.Examples(EXAMPLES, inputs=question, label=lab["examples"])
                     with gr.Column(scale=2):
                         sources_title = gr.Markdown(f"### {lab['sources']}")
                         sources = gr.HTML(sources_html(None, "id"), elem_id="sources")
@@ -722,12 +722,19 @@ def build_app(settings: Settings):
                 gr.update(placeholder=lb["feedback_comment"]), gr.update(label=lb["conversations"]),
                 gr.update(value=lb["new_conversation"]), gr.update(value=lb["delete_conversation"]),
                 gr.update(value=lb["rename_conversation"]), gr.update(placeholder=lb["rename_placeholder"]),
+                gr.update(label=lb["examples"]), gr.update(label=lb["engine"]), gr.update(label=lb["top_k"]),
+                gr.update(label=lb["outlet"]), gr.update(label=lb["date_from"]), gr.update(label=lb["date_to"]),
+                gr.update(label=lb["articles"]),
             )  # fmt: skip
 
         relabelled = [header, language, chat_tab, corpus_tab, question, send, clear, sources_title, sources,
                       settings_box, upload, to_remove, remove, refresh, replace, keep_both, cancel_upload,
-                      confirm_yes, confirm_no, comment, picker, new_conv, delete_conv, rename_conv, rename_box]  # fmt: skip
+                      confirm_yes, confirm_no, comment, picker, new_conv, delete_conv, rename_conv, rename_box,
+                      examples.dataset, engine, top_k, outlet, date_from, date_to, table]  # fmt: skip
         language.change(relabel, [language, last_answer, chatbot], relabelled, api_name=False)
+        # the chat's own label follows the toggle only (relabelling it after every answer would redraw the chat)
+        language.change(lambda choice: gr.update(label=labels(ui_language(choice))["chat_tab"]), [language], [chatbot],
+                        api_name=False)  # fmt: skip
         for event in (submitted, clicked):  # 'auto': the labels follow the language of the question
             event.then(relabel, [language, last_answer, chatbot], relabelled, api_name=False)
     demo.queue(default_concurrency_limit=8)

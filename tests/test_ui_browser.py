@@ -374,3 +374,24 @@ def test_phone_layout_shows_the_question_box_without_scrolling(browser, app_url)
     assert pg.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     pg.screenshot(path=str(ARTIFACTS / "phone.png"))
     context.close()
+
+
+def test_english_mode_shows_no_indonesian_interface_text(browser, app_url):
+    from rag.ui import LABELS
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.goto(app_url)
+    pg.wait_for_selector("#question textarea")
+    pg.get_by_label("English").check()
+    pg.wait_for_function("() => document.body.innerText.includes('Example questions')", timeout=30_000)
+    pg.locator("button:has-text('Settings')").first.click()  # open the settings too
+    pg.wait_for_timeout(800)
+    indonesian = {v for k, v in LABELS["id"].items() if v != LABELS["en"].get(k) and len(v) > 3 and "{" not in v}
+    for tab in ("Ask", "Corpus"):
+        pg.get_by_role("tab", name=tab).click()
+        pg.wait_for_timeout(800)
+        shown = pg.evaluate("document.body.innerText")
+        left = sorted(v for v in indonesian if v in shown)
+        assert not left, f"Indonesian interface text in English mode ({tab} tab): {left}"
+    context.close()
