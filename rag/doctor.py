@@ -184,6 +184,10 @@ def check(settings: Settings, sample: int = 3) -> DoctorReport:
         report.add(Kind.MODEL_CHANGED, f"the index was embedded with {snap.model}, the settings name "
                    f"{settings.embedding_model}: every chunk is re-embedded", INGEST)  # fmt: skip
         return report
+    if snap.backend != settings.embedding_backend:
+        report.add(Kind.MODEL_CHANGED, f"the index was embedded by the {snap.backend} backend, the settings "
+                   f"name {settings.embedding_backend}: every chunk is re-embedded", INGEST)  # fmt: skip
+        return report
     _check_vectors(snap, settings, report, sample)
     return report
 
@@ -253,10 +257,10 @@ def _check_vectors(snap: Snapshot, settings: Settings, report: DoctorReport, sam
     except (VectorStoreUnavailable, IndexCorrupt) as exc:
         report.add(Kind.STORE_UNAVAILABLE, str(exc), "start the Chroma server, then `rag doctor`", repairable=False)
         return
-    from rag.embed import get_embeddings
+    from rag.embed import embeddings_for
     from rag.ingestion import index_text
 
-    embeddings = get_embeddings(settings.embedding_model, settings.embedding_batch_size)
+    embeddings = embeddings_for(settings)
     fresh = embeddings.embed_documents([index_text(snap.chunks[cid]) for cid in picked])
     report.sampled = len(picked)
     wrong = [cid for cid, vec in zip(picked, fresh, strict=True)

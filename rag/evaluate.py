@@ -186,7 +186,7 @@ def evaluate(
 
     from rag.api import Pipeline
     from rag.baselines import BM25Whitespace, DenseOnly, LangChainTutorial
-    from rag.embed import get_embeddings
+    from rag.embed import embeddings_for
     from rag.ingestion import run_ingest
     from rag.settings import Settings
 
@@ -203,7 +203,7 @@ def evaluate(
         pipeline.ask(questions[0]["question"] if questions else "x")  # load once, outside the timings
         systems = {OURS: _ours(pipeline)}
         if baselines:
-            embeddings = get_embeddings(settings.embedding_model, settings.embedding_batch_size)
+            embeddings = embeddings_for(settings)
             systems[BM25Whitespace.name] = _as_system(BM25Whitespace(pipeline.snapshot).answer)
             systems[DenseOnly.name] = _as_system(DenseOnly(pipeline.retriever).answer)
             systems[LangChainTutorial.name] = _as_system(LangChainTutorial(corpus, embeddings).answer)

@@ -51,6 +51,7 @@ class Snapshot:
     """Everything but the vectors: which files are indexed, their chunks, and the BM25 index."""
 
     model: str
+    backend: str = "torch"  # the embedding backend of its vectors (indexes before backends: torch)
     files: dict[str, FileRecord] = field(default_factory=dict)
     chunks: dict[str, Chunk] = field(default_factory=dict)
     tokens: dict[str, list[str]] = field(default_factory=dict)  # analysed tokens per chunk id
@@ -167,7 +168,7 @@ def load_snapshot(index_dir: Path, keyword: bool = True) -> Snapshot | None:
     problems = checksum_problems(index_dir, name, checksums)
     if problems:
         raise _damaged(index_dir, "; ".join(problems))
-    snap = Snapshot(model=str(manifest.get("model", "")), name=name, analyzer=str(manifest.get("analyzer", "")),
+    snap = Snapshot(model=str(manifest.get("model", "")), backend=str(manifest.get("embedding_backend", "torch")), name=name, analyzer=str(manifest.get("analyzer", "")),
                     checksums=dict(manifest.get("checksums") or {}))  # fmt: skip
     snap.files = _records(index_dir, manifest)
     number = 0
@@ -242,6 +243,7 @@ def _write_snapshot(index_dir: Path, snap: Snapshot) -> str:
     manifest = {
         "format": SNAPSHOT_FORMAT,
         "model": snap.model,
+        "embedding_backend": snap.backend,
         "analyzer": snap.analyzer,
         "checksums": snap.checksums,
         "files": {

@@ -18,7 +18,7 @@ from pathlib import Path
 from rag.chunk import chunk_article
 from rag.clean import clean_text
 from rag.crashpoints import crash_point
-from rag.embed import get_embeddings
+from rag.embed import embeddings_for
 from rag.errors import CorpusBusy, IndexCorrupt, IndexOutdated
 from rag.index import FileRecord, Snapshot, load_snapshot, write_snapshot
 from rag.load import UnreadableFile, file_hash, load_file, scan_corpus
@@ -100,7 +100,7 @@ def run_ingest(
         crash_point("ingest: start")
         old = _previous_snapshot(index_dir, settings, report)
         analyzer = analyzer_version()
-        new = Snapshot(model=settings.embedding_model, analyzer=analyzer)
+        new = Snapshot(model=settings.embedding_model, backend=settings.embedding_backend, analyzer=analyzer)
         seen: set[str] = set()
         scan = scan_corpus(corpus_dir)
         for source, reason in scan.refused.items():
@@ -180,6 +180,10 @@ def _previous_snapshot(index_dir: Path, settings: Settings, report: IngestReport
     if old is not None and old.model != settings.embedding_model:
         log.info("embedding model changed (%s -> %s): re-embedding everything", old.model, settings.embedding_model)
         return None
+    if old is not None and old.backend != settings.embedding_backend:
+        log.info("embedding backend changed (%s -> %s): re-embedding everything into its own collection",
+                 old.backend, settings.embedding_backend)  # fmt: skip
+        return None
     if old is not None and not old.checksums:
         report.repairs.append("checksums added to the snapshot")
     return old
@@ -203,7 +207,7 @@ def _embed_and_store(store: VectorStore, chunks: list[Chunk], settings: Settings
     ordered = sorted(chunks, key=lambda c: len(index_text(c)))
     batch = max(1, settings.embedding_batch_size) * 4
     bar = tqdm(total=len(ordered), desc="embedding chunks", unit="chunk", disable=progress is not True)
-    embeddings = get_embeddings(settings.embedding_model, settings.embedding_batch_size)
+    embeddings = embeddings_for(settings)
     for start in range(0, len(ordered), batch):
         part = ordered[start : start + batch]
         vectors = embeddings.embed_documents([index_text(c) for c in part])

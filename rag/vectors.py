@@ -34,8 +34,13 @@ _BATCH = 5000  # ids per get/delete request
 
 
 def collection_name(settings: Settings) -> str:
-    """One collection per embedding model: vectors of two models never mix."""
-    digest = hashlib.sha1(settings.embedding_model.encode()).hexdigest()[:8]
+    """One collection per embedding model and backend: vectors of two models, or of one model
+    run by two backends, never mix. (torch keeps the name it had before backends existed, so
+    its older indexes stay valid.)"""
+    identity = settings.embedding_model
+    if settings.embedding_backend != "torch":
+        identity += f"|{settings.embedding_backend}"
+    digest = hashlib.sha1(identity.encode()).hexdigest()[:8]
     return f"{settings.collection}-{digest}"
 
 

@@ -1,6 +1,6 @@
 """Runs ingests in forked children, each killed (SIGKILL, by itself) at a chosen crash point.
 
-The parent imports the heavy libraries once (about 7 s) and never runs a model or opens Chroma,
+The parent imports the heavy libraries once and never runs a model or opens Chroma,
 so every child starts clean: it loads the model, runs a real ingest and dies where it was told
 (``RAG_CRASH_AT``, see :mod:`rag.crashpoints`). Protocol, one JSON object a line:
 
@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import traceback
 
 import chromadb  # noqa: F401
-import langchain_huggingface  # noqa: F401
-import sentence_transformers  # noqa: F401
+import onnxruntime  # noqa: F401  (the default embedding backend; torch is never needed)
+import tokenizers  # noqa: F401
 
 import rag.settings  # noqa: F401  (offline switches first)
 from rag.crashpoints import KILL_ENV, TRACE_ENV
@@ -35,6 +36,10 @@ def child(request: dict) -> None:
 
 def main() -> None:
     analyzer_version()  # pure-Python tables (stemmer, knowledge) loaded once, shared by the children
+    # A first run on a fresh machine exports the model to ONNX (with torch): done here, in a
+    # process of its own, rather than in a child that may be killed halfway and never fork torch.
+    subprocess.run([sys.executable, "-c", "from rag.embed import embeddings_for; from rag.settings "
+                    "import Settings; embeddings_for(Settings.from_env())"], check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
