@@ -36,7 +36,8 @@ def load_terms(filename: str) -> tuple[TermClass, ...]:
         name, english, words = parts if len(parts) == 3 else (parts[0], parts[0], parts[1])
         alternatives = tuple(w.strip() for w in words.split("|") if w.strip())
         body = "|".join(re.escape(w) for w in sorted(alternatives, key=len, reverse=True))
-        rows.append(TermClass(name, english, alternatives, re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.I)))
+        # the enclitic -nya attaches to any noun ('personelnya', 'pasukannya': its/their personnel)
+        rows.append(TermClass(name, english, alternatives, re.compile(rf"(?<![\w-])(?:{body})(?:nya)?(?![\w])", re.I)))
     return tuple(rows)
 
 

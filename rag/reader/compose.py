@@ -4,6 +4,8 @@ written in the article; English answers quote the Indonesian evidence but speak 
 
     >>> yes_no("Apakah ada TPS rawan?", "Seluruh TPS tidak rawan.", "id")
     'Tidak'
+    >>> yes_no("Bolehkah personel membawa senjata atau tidak?", "Personel dilarang membawa senjata.", "id")
+    'Tidak'
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ NOT_FOUND = {
 }
 MAX_ANSWER = 340  # characters without markers; answers are read on a phone
 MAX_SUMMARY = 580  # a summary has 2-4 sentences
-_NEGATION = re.compile(r"\b(tidak|tak|bukan|belum|tanpa|nihil|no|not|none|never|without)\b", re.I)
+# Negators (and the prohibitive verbs, which negate 'boleh / allowed') of Indonesian and English.
+_NEGATION = re.compile(
+    r"\b(tidak|tak|bukan|belum|tanpa|nihil|gak|nggak|enggak|dilarang|larangan|melarang|terlarang|"
+    r"no|not|none|never|without|prohibited|forbidden|banned|barred)\b", re.I,
+)
+# A closing "... atau tidak?" / "... or not?" / "..., gak?" asks both ways: it negates nothing.
+_TAG = re.compile(r"[\s,]*\b(?:(?:atau|or)\s+)?(?:tidak|tak|bukan|belum|gak|nggak|enggak|not)\s*[?.!]*\s*$", re.I)
 MONTH_NAMES = {
     "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"],
     "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
@@ -39,7 +47,7 @@ def human_date(iso: str, language: str) -> str:
 def yes_no(question: str, sentence: str, language: str) -> str:
     """Ya/Tidak (Yes/No): the evidence agrees with the question unless exactly one of them is
     negated."""
-    agrees = bool(_NEGATION.search(question)) == bool(_NEGATION.search(sentence))
+    agrees = bool(_NEGATION.search(_TAG.sub("", question))) == bool(_NEGATION.search(sentence))
     if language == "en":
         return "Yes" if agrees else "No"
     return "Ya" if agrees else "Tidak"

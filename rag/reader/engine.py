@@ -21,7 +21,7 @@ from rag.facts import place_head, place_head_words, venue_heads
 from rag.knowledge.bridge import translate_word
 from rag.knowledge.categories import stages_in
 from rag.knowledge.gazetteer import find_regions
-from rag.query import Question, canonical
+from rag.query import Question, analyze_question, canonical
 from rag.reader.about import answer_about_report, report_field
 from rag.reader.candidates import Candidate, entity_ids, sentence_candidates
 from rag.reader.compose import MAX_ANSWER, MAX_SUMMARY, NOT_FOUND, compose, lead_fact, yes_no
@@ -244,7 +244,7 @@ class Reader:
         """The answer to ``q`` from ``passages`` (``type_probs`` overrides the type classifier)."""
         scorer = self.scorer or load_scorer()
         ctx, cands, rows = self.score(q, passages, type_probs)
-        probs = scorer.probabilities(rows)
+        probs = whole = scorer.probabilities(rows)
         field = report_field(q.text)
         if field:  # about the report itself: the metadata of the article that best matches
             units = {e for e in ctx.entities if ":" in e}
@@ -266,7 +266,7 @@ class Reader:
         # a comparison is likely enough and the question has two sides
         parts = comparison_parts(q.text) if ctx.type_probs.get("aggregate", 0.0) >= COMPARISON_MIN else []
         if parts:
-            chosen = self._parts(ctx, parts, ranked) or chosen
+            chosen = self._parts(q, parts, passages, scorer, whole) or chosen
         elif qtype in MULTI_PART:
             chosen += self._more(qtype, chosen[0], ranked, scorer)
         elif qtype == "count":
@@ -299,29 +299,37 @@ class Reader:
             out.append(s)
         return out
 
-    def _parts(self, ctx: QuestionContext, parts: list[str], ranked: list[Scored]) -> list[Scored]:
-        """A comparison: for each side, the best candidate that speaks of what is particular to
-        that side (its own words, in the sentence, its neighbours or its article), each with a
-        figure of its own."""
-        part_terms = [ctx.terms(p) for p in parts]
-        if not all(part_terms):
-            return []
+    def _parts(self, q: Question, parts: list[str], passages: list[Passage], scorer: CandidateScorer,
+               whole: np.ndarray) -> list[Scored]:  # fmt: skip
+        """A comparison is one count question per side: each side is read as a question of its
+        own (its counted noun, or the whole question's; its units and places) and scored by the
+        same scorer over the same passages; a candidate must answer both its side and the whole
+        question (``whole``: the whole question's probabilities; the geometric mean of the two).
+        A side's answer must bring a figure not yet quoted and, when the side names a unit or
+        region the other side does not, speak of it (in the sentence, else in its article)."""
+        ids = [entity_ids(p) for p in parts]
         picked: list[Scored] = []
-        for i, mine in enumerate(part_terms):
-            own = mine - set().union(*(t for j, t in enumerate(part_terms) if j != i)) or mine
+        for i, part in enumerate(parts):
+            side = analyze_question(part)
+            side = replace(side, language=q.language, counted_class=side.counted_class or q.counted_class,
+                           categories=side.categories or q.categories)  # fmt: skip
+            own = ids[i] - set().union(*(ids[j] for j in range(len(parts)) if j != i))
+            sctx, cands, rows = self.score(side, passages, {"count": 1.0})
+            probs = np.where(eligible(sctx, cands), np.sqrt(scorer.probabilities(rows) * whole), 0.0)
             used = {c.number for s in picked for c in s.cand.facts.counts}
-
-            def fit(s: Scored, own: set[str] = own) -> float:
-                c = s.cand
-                near = ctx.terms(f"{c.previous} {c.sentence} {c.following}")
-                art = ctx.article_terms(c.passage.source) | ctx.terms(c.passage.title)
-                return s.prob * (0.2 + 0.5 * len(own & near) / len(own) + 0.3 * len(own & art) / len(own))
-
-            pool = [s for s in ranked[:40] if fitting_counts(ctx.question, s.cand.facts.counts, ctx.asked_numbers)
-                    and not {c.number for c in s.cand.facts.counts} <= used and not s.cand.is_title]  # fmt: skip
-            if not pool:
+            best: Scored | None = None
+            for cand, prob in zip(cands, probs, strict=True):
+                numbers = {c.number for c in fitting_counts(side, cand.facts.counts, sctx.asked_numbers)}
+                if not prob or not numbers or numbers <= used:
+                    continue
+                if own:
+                    prob *= 1.0 if own & cand.facts.entities else 0.5 if own & self.article_entities(cand.passage.source) else 0.1
+                if best is None or prob > best.prob:
+                    best = Scored(cand, float(prob))
+            if best is None:
                 return []
-            picked.append(max(pool, key=fit))
+            same = [Scored(c, 0.0) for c in cands if c.passage.source == best.cand.passage.source and c is not best.cand]
+            picked.append(body_instead_of_headline(best, [best, *same]))
         return picked
 
     def _write(self, q: Question, ctx: QuestionContext, qtype: str, chosen: list[Scored], passages: list[Passage],

@@ -22,6 +22,11 @@ from rag.knowledge.categories import relations_in, stages_in
 from rag.query import Question, canonical, concept_stems, hit
 from rag.reader.candidates import Candidate, sentence_facts
 
+# What answers an open question (why, how, what for) differs from what answers a count: the
+# sentence explains (a connective of reason, purpose or means), adds words the question does not
+# have, and is rarely the lede with the headline figure. Each is weighted by P(open), so the
+# scorer learns them from the open questions without moving the weights of the other types.
+OPEN_FEATURES = ("coverage_context", "novelty", "relation", "relation_near", "has_count", "lead")
 # Answer types whose fit is measured; each gets a feature "fit_<type>" = P(type) x fit.
 FIT_TYPES = ("count", "breakdown", "aggregate", "who", "when", "where", "list")
 BASE_FEATURES = (
@@ -33,6 +38,7 @@ BASE_FEATURES = (
     "entity_sentence", "entity_article", "entity_missing", "entity_conflict", "relation_fit",
     "place_head_asked", "place_head_fit",
     *(f"fit_{t}" for t in FIT_TYPES),
+    *(f"open_{f}" for f in OPEN_FEATURES),
 )  # fmt: skip
 # Compared with the best candidate of the same question: how far below the best this one is.
 RELATIVE = ("coverage_sentence", "coverage_context", "names_sentence", "type_fit", "count_own_terms", "passage_score")
@@ -156,6 +162,17 @@ def featurize(cand: Candidate, ctx: QuestionContext, best_passage_score: float) 
     p_place = ctx.type_probs.get("where", 0.0) + ctx.type_probs.get("list", 0.0)
     per_type = {f"fit_{t}": ctx.type_probs.get(t, 0.0) * fits[t] for t in FIT_TYPES}
     anchor = counts[0].start if counts else None
+    p_open = ctx.type_probs.get("open", 0.0)
+    asked_stems = set().union(*(concept_stems(c) for c in q.concepts)) if q.concepts else set()
+    content = {t for t in sent_terms if not t.isdigit()}
+    novelty = len(content - asked_stems) / len(content) if content else 0.0
+    relation_near = bool(ctx.relations & relations_in(f"{cand.sentence} {cand.following}"))
+    open_values = {
+        "coverage_context": ctx.coverage(context_terms), "novelty": novelty,
+        "relation": 1.0 if ctx.relations & relations_in(cand.sentence) else 0.0,
+        "relation_near": 1.0 if relation_near else 0.0, "has_count": 1.0 if facts.counts else 0.0,
+        "lead": 1.0 / (1 + cand.position),
+    }  # fmt: skip
     numbers_here = {n.number.replace(".", "").replace(",", "") for n in facts.counts}
     values = {
         "article_rank": 1.0 / (1 + cand.article_rank),
@@ -194,6 +211,7 @@ def featurize(cand: Candidate, ctx: QuestionContext, best_passage_score: float) 
         "place_head_asked": p_place if ctx.place_heads else 0.0,
         "place_head_fit": p_place if any(place_head(p) in ctx.place_heads for p in new_places) else 0.0,
         **per_type,
+        **{f"open_{f}": p_open * v for f, v in open_values.items()},
     }
     return [values[f] for f in BASE_FEATURES]
 

@@ -21,6 +21,10 @@ from rag.reader.compose import count_label, human_date, trim_quote, yes_no
          "Hingga saat ini belum ditemukan personel yang melanggar netralitas.", "en", "No"),
         ("Is the declaration held in Palembang?", "Deklarasi digelar di Palembang.", "en", "Yes"),
         ("Is there no conflict so far?", "Sejauh ini, tidak ada konflik yang berarti.", "en", "Yes"),
+        # a prohibition answers "may they?" with no; a closing "atau tidak" / "or not" negates nothing
+        ("Apakah personel boleh membawa senjata api?", "Personel dilarang membawa senjata api.", "id", "Tidak"),
+        ("Are officers allowed to carry firearms or not?", "Personel dilarang membawa senjata api.", "en", "No"),
+        ("Apakah TPS itu dijaga polisi atau tidak?", "TPS itu dijaga dua polisi.", "id", "Ya"),
     ],
 )  # fmt: skip
 def test_yes_no_polarity(question, sentence, language, expected):
