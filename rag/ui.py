@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rag.login import AuthError, LoginGuard, load_credentials
 from rag.settings import Settings
 
 if TYPE_CHECKING:
@@ -757,10 +758,11 @@ def can_open_browser() -> bool:
     return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: str = "", block: bool = True,
-          open_browser: bool = False):  # fmt: skip
-    """Ingest if needed, build the app and serve it. ``auth`` is 'user:password' or empty; the
-    address is printed when the page is ready, and opened in a browser when asked and possible."""
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: dict[str, str] | None = None,
+          block: bool = True, open_browser: bool = False):  # fmt: skip
+    """Ingest if needed, build the app and serve it. ``auth``: user -> password to require a login
+    (guarded by :class:`rag.login.LoginGuard`), or None; the address is printed when the page is
+    ready, and opened in a browser when asked and possible."""
     import threading
 
     from rag.api import get_pipeline
@@ -768,7 +770,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: s
     started = time.perf_counter()
     prepare_index(settings)
     demo = build_app(settings)
-    credentials = tuple(auth.split(":", 1)) if auth else None
+    credentials = LoginGuard(auth) if auth else None
     demo.launch(
         server_name=host, server_port=port, auth=credentials, theme=theme(), css=CSS,
         prevent_thread_lock=True, show_error=True, quiet=True, ssr_mode=False, footer_links=[],
@@ -795,12 +797,23 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="app.py", description="Serve the chat UI (Gradio).")
     parser.add_argument("--host", default=os.environ.get("RAG_UI_HOST", "127.0.0.1"), help="bind address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=int(os.environ.get("RAG_UI_PORT", "7860")))
-    parser.add_argument("--auth", default=os.environ.get("RAG_UI_AUTH", ""), help="user:password to require a login")
+    parser.add_argument("--auth-file", type=Path, default=os.environ.get("RAG_UI_AUTH_FILE") or None,
+                        help="require a login: a file of user:password lines (or RAG_UI_AUTH_FILE; or the "
+                             "RAG_UI_AUTH variable holding user:password). Not on the command line: the "
+                             "process list would show the password")  # fmt: skip
+    parser.add_argument("--auth", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help="corpus folder")
     parser.add_argument("--index", type=Path, help="index folder")
     parser.add_argument("--no-browser", action="store_true",
                         help="do not open a browser (one opens only where a desktop session is available)")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.auth is not None:
+        parser.error("--auth would show the password in the process list: put user:password in a file "
+                     "(--auth-file) or in the RAG_UI_AUTH environment variable")  # fmt: skip
+    try:
+        users = load_credentials(os.environ.get("RAG_UI_AUTH", ""), args.auth_file)
+    except AuthError as exc:
+        parser.error(str(exc))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    serve(Settings.from_env(corpus_dir=args.corpus, index_dir=args.index), args.host, args.port, args.auth,
+    serve(Settings.from_env(corpus_dir=args.corpus, index_dir=args.index), args.host, args.port, users,
           open_browser=not args.no_browser and os.environ.get("RAG_UI_BROWSER", "1") != "0")  # fmt: skip
