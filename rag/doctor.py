@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.errors import IndexCorrupt, IndexOutdated, VectorStoreUnavailable
+from rag.errors import DiskFull, IndexCorrupt, IndexOutdated, VectorStoreUnavailable
 from rag.index import (
     SNAPSHOT_FORMAT,
     Snapshot,
@@ -229,7 +229,8 @@ def _check_vectors(snap: Snapshot, settings: Settings, report: DoctorReport, sam
         stored_ids = store.ids()
         documents = store.documents(list(snap.chunks))
     except VectorStoreUnavailable as exc:
-        report.add(Kind.STORE_UNAVAILABLE, str(exc), "start the Chroma server, then `rag doctor`", repairable=False)
+        fix = "free some space, then `rag doctor`" if isinstance(exc, DiskFull) else "start the Chroma server, then `rag doctor`"
+        report.add(Kind.STORE_UNAVAILABLE, str(exc), fix, repairable=False)
         return
     except IndexCorrupt as exc:
         report.add(Kind.STORE_DAMAGED, str(exc).split(": run")[0])

@@ -304,7 +304,10 @@ def model_digest(folder: Path, cache_dir: Path) -> str:
         with p.open("rb") as fh:
             digest.update(hashlib.file_digest(fh, "sha256").digest() if hasattr(hashlib, "file_digest")
                           else hashlib.sha256(fh.read()).digest())  # fmt: skip
-    _write_atomically(memo, digest.hexdigest().encode())
+    try:
+        _write_atomically(memo, digest.hexdigest().encode())
+    except OSError as exc:  # only a shortcut for the next start: a full disk must not stop a question
+        log.warning("could not remember the model digest in %s: %s", memo.parent, exc)
     return digest.hexdigest()
 
 

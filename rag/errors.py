@@ -28,6 +28,9 @@ NameConflict                (an UploadRejected) an upload has the name of an exi
 ArticleNotFound             the article to remove is not in the corpus; nothing was changed
 DiskFull                    no space left on the device while writing the index; the live index is
                             unchanged and keeps answering: free some space and ingest again
+VectorStoreDiskFull         (a DiskFull and a VectorStoreUnavailable) the embedded vector store
+                            cannot be opened on a full disk (Chroma writes to its database each time
+                            it opens it): questions are answered from keyword search, flagged
 ==========================  ========================================================================
 """
 
@@ -72,6 +75,13 @@ class DiskFull(RagError):
     """No space left on the device while writing; the previous index stays live."""
 
 
+class VectorStoreDiskFull(VectorStoreUnavailable, DiskFull):
+    """The embedded Chroma store cannot be opened because the disk is full: chromadb writes to its
+    sqlite database each time a process opens it, so a new process needs a little free space even
+    to read. A question falls back to keyword search (the ``dense search unavailable`` flag); an
+    ingest stops with the live index unchanged."""
+
+
 __all__ = [
     "RagError",
     "IndexNotFound",
@@ -82,6 +92,7 @@ __all__ = [
     "QuestionError",
     "UploadRejected",
     "DiskFull",
+    "VectorStoreDiskFull",
     "NameConflict",
     "ArticleNotFound",
 ]

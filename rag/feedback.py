@@ -46,16 +46,29 @@ def record(path: Path, answer: Answer, liked: bool, comment: str = "") -> Feedba
         datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )  # fmt: skip
     path = Path(path)
+    line = (json.dumps(asdict(item), ensure_ascii=False) + "\n").encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as f:
+        with path.open("ab", buffering=0) as f:
             fcntl.flock(f, fcntl.LOCK_EX)
-            f.write(json.dumps(asdict(item), ensure_ascii=False) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
+            _append_whole(f.fileno(), line)
     except OSError as exc:
         raise RagError(f"could not save the feedback to {path}: {exc.strerror or exc}") from exc
     return item
+
+
+def _append_whole(fd: int, data: bytes) -> None:
+    """Append ``data`` entirely or not at all: a full disk can take part of a line, and the torn
+    rest would swallow the next line appended after it."""
+    start = os.lseek(fd, 0, os.SEEK_END)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    except OSError:
+        os.ftruncate(fd, start)
+        raise
 
 
 def read(path: Path) -> list[Feedback]:
@@ -64,7 +77,7 @@ def read(path: Path) -> list[Feedback]:
     if not path.exists():
         return []
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():  # a torn character too
         try:
             out.append(Feedback(**json.loads(line)))
         except (json.JSONDecodeError, TypeError):

@@ -19,7 +19,7 @@ from rag.chunk import chunk_article
 from rag.clean import clean_text
 from rag.crashpoints import crash_point
 from rag.embed import embeddings_for
-from rag.errors import CorpusBusy, IndexCorrupt, IndexOutdated
+from rag.errors import CorpusBusy, DiskFull, IndexCorrupt, IndexOutdated, RagError
 from rag.index import FileRecord, Snapshot, load_snapshot, write_snapshot
 from rag.load import UnreadableFile, file_hash, load_file, scan_corpus
 from rag.metadata import extract_metadata, strip_header_lines
@@ -152,7 +152,14 @@ def run_ingest(
         crash_point("ingest: write snapshot")
         write_snapshot(index_dir, new)  # commit point: from here on the new index is live
         crash_point("ingest: delete stale vectors")
-        _delete_stale_vectors(store, set(new.chunks))
+        try:
+            _delete_stale_vectors(store, set(new.chunks))
+        except RagError as exc:  # the new index is live already; searches ignore stale vectors
+            log.warning("stale vectors not deleted: %s", exc)
+            reason = "no space left on the device" if isinstance(exc, DiskFull) else str(exc)
+            report.warnings.append(f"vectors of removed or changed chunks could not be deleted from "
+                                   f"{store.where} ({reason}); searches ignore them and the next "
+                                   "ingest deletes them")  # fmt: skip
         crash_point("ingest: done")
     report.chunks = len(new.chunks)
     report.seconds = time.perf_counter() - started

@@ -88,6 +88,7 @@ class IngestReport:
     seconds: float = 0.0
     reembedded: int = 0  # vectors of unchanged articles that were missing from the store
     repairs: list[str] = field(default_factory=list)  # what the run found broken and rebuilt
+    warnings: list[str] = field(default_factory=list)  # harmless failures after the new index went live
 
 
     def summary(self) -> str:
@@ -97,5 +98,6 @@ class IngestReport:
             f"{self.chunks} chunks in the index ({self.seconds:.1f} s)"
         ]
         lines += [f"  repaired: {what}" for what in self.repairs]
+        lines += [f"  warning: {what}" for what in self.warnings]
         lines += [f"  skipped {src}: {why}" for src, why in sorted(self.skipped.items())]
         return "\n".join(lines)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 from urllib.parse import urlparse
 
-from rag.errors import DiskFull, IndexCorrupt, VectorStoreUnavailable
+from rag.errors import DiskFull, IndexCorrupt, VectorStoreDiskFull, VectorStoreUnavailable
 from rag.settings import Settings
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _BATCH = 5000  # ids per get/delete request
+_WRITES = {"write vectors", "delete vectors"}  # operations (``what``) that change the store
+# Free space under which an unexplained failure of the embedded store is taken for a full disk.
+NEARLY_FULL_BYTES = 64 << 20
 
 
 def collection_name(settings: Settings) -> str:
@@ -108,7 +112,16 @@ class VectorStore:
             return client
         path = self.index_dir / "chroma"
         path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        try:
+            return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        except BaseException:
+            # chromadb caches a folder's system before starting it: one that failed to start (a
+            # full disk, a damaged database) would be handed out again, broken, for the life of
+            # the process. Dropped, the next call opens the folder afresh.
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            getattr(SharedSystemClient, "_identifier_to_system", {}).pop(str(path), None)
+            raise
 
     def _open(self) -> Collection:
         client = self._client()
@@ -150,7 +163,7 @@ class VectorStore:
             raise
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
-                raise DiskFull(f"no space left on the device while writing vectors to {self.where}") from exc
+                raise self._disk_full(what) from exc
             raise self._failure(what, exc) from exc
         except Exception as exc:  # chromadb and httpx raise many unrelated types for one outage
             raise self._failure(what, exc) from exc
@@ -164,13 +177,38 @@ class VectorStore:
                 "or unset RAG_CHROMA_URL"
             )
         if "no space left" in str(exc).lower() or "disk is full" in str(exc).lower():
-            return DiskFull(f"no space left on the device while writing vectors to {self.where}")
+            return self._disk_full(what)
         if isinstance(exc, sqlite3.DatabaseError) or "database" in str(exc).lower():
             return IndexCorrupt(
                 f"the vector store in {self.where} cannot be read ({what}: {exc}): "
                 "run `rag doctor --repair`"
             )
+        if self._device_nearly_full():
+            # chromadb reports a full disk met while applying its log ("Error in compaction",
+            # "backfill") without the cause; the free space on the device tells it.
+            log.warning("vector store %s failed (%s: %s) with its device nearly full", self.where, what, exc)
+            return self._disk_full(what)
         return VectorStoreUnavailable(f"the vector store in {self.where} failed ({what}: {type(exc).__name__}: {exc})")
+
+    def _device_nearly_full(self) -> bool:
+        try:
+            st = os.statvfs(self.where)
+        except OSError:
+            return False
+        return st.f_bavail * st.f_frsize < NEARLY_FULL_BYTES
+
+    def _disk_full(self, what: str) -> DiskFull:
+        """A full disk: fatal for a write; for a read, the store is only unavailable (chromadb
+        writes to its database whenever a process opens it, so a fresh process cannot even read),
+        and a question falls back to keyword search."""
+        if what in _WRITES:
+            return DiskFull(f"no space left on the device while writing vectors to {self.where}; the "
+                            "live index is unchanged and still answers: free some space and ingest again")  # fmt: skip
+        return VectorStoreDiskFull(
+            f"no space left on the device of {self.where}: the vector store cannot be read (Chroma "
+            "writes to its database when it opens it and to apply its log); free some space (the "
+            "index itself is unchanged)"
+        )
 
     def _unavailable(self, reason: str) -> VectorStoreUnavailable:
         self._down_until = time.monotonic() + self.settings.chroma_retry_after

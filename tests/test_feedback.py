@@ -43,6 +43,14 @@ def test_concurrent_writers_never_interleave_and_a_torn_line_is_skipped(tmp_path
     assert len(items) == 40 and {i.question for i in items} == {f"Pertanyaan {i}?" for i in range(40)}
 
 
+def test_a_line_torn_inside_a_character_is_skipped(tmp_path):
+    path = tmp_path / "feedback.jsonl"
+    record(path, answer("Berapa personel?", "616 [1]"), True)
+    with path.open("ab") as f:
+        f.write('{"question": "é'.encode()[:-1])  # cut inside the two bytes of é
+    assert [i.question for i in read(path)] == ["Berapa personel?"]
+
+
 def test_export_makes_cases_to_complete(tmp_path):
     path = tmp_path / "feedback.jsonl"
     record(path, answer("Berapa personel Polres Banyuasin?", "616 personel [1]"), True)
