@@ -3,6 +3,9 @@
     from rag import ingest, ask
     ingest(corpus_dir="corpus", index_dir=".rag")
     answer = ask("Berapa personel yang diterjunkan Polres Banyuasin?", index_dir=".rag")
+
+LangChain composition: ``as_retriever`` (a ``BaseRetriever``) and ``as_runnable`` (a ``Runnable``
+from a question to the ``Answer``); see :mod:`rag.langchain`.
 """
 
 from rag.settings import Settings  # noqa: I001  (sets the offline switches before anything loads)
@@ -22,8 +25,18 @@ from rag.errors import (
 )
 from rag.types import Answer, IngestReport, Passage
 
+
+def __getattr__(name: str):
+    # The LangChain faces load on first use: `import rag` stays light.
+    if name in ("as_retriever", "as_runnable"):
+        from rag import langchain
+
+        return getattr(langchain, name)
+    raise AttributeError(f"module 'rag' has no attribute {name!r}")
+
+
 __all__ = [
-    "ingest", "ask", "Settings", "Answer", "Passage", "IngestReport",
+    "ingest", "ask", "as_retriever", "as_runnable", "Settings", "Answer", "Passage", "IngestReport",
     "RagError", "IndexNotFound", "IndexCorrupt", "IndexOutdated", "VectorStoreUnavailable",
     "CorpusBusy", "QuestionError", "UploadRejected", "NameConflict", "ArticleNotFound", "DiskFull",
 ]  # fmt: skip

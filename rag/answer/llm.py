@@ -1,6 +1,14 @@
 """LLM answer engine through LangChain chat models: Ollama, any OpenAI-compatible server, or a
 local GGUF through llama.cpp, chosen by settings. Prompts are read from ``prompts/``.
 
+The engine is an LCEL chain, ``prompt | chat model | StrOutputParser()`` (:func:`answer_chain`),
+so any LangChain chat model drops in and the reply streams through ``.stream()``::
+
+    >>> from langchain_core.language_models.fake_chat_models import FakeListChatModel
+    >>> chain = answer_chain(FakeListChatModel(responses=["616 personel [1]."]), Settings().prompts_dir)
+    >>> chain.invoke({"language_name": "English", "not_found": "Not found.", "sources": "...", "question": "?"})
+    '616 personel [1].'
+
 Sources are numbered once, in the order shown to the model. After generation every ``[n]`` is
 checked to exist and every number must appear in a cited passage; a failing answer is returned
 with ``flagged`` problems and ``answerable=False`` so that it is never shown as fact.
@@ -12,12 +20,17 @@ import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.cite import check_answer, cited_numbers, renumber, strip_markers
 from rag.query import Question
 from rag.reader.compose import NOT_FOUND
 from rag.settings import Settings
 from rag.types import Answer, Passage
+
+if TYPE_CHECKING:
+    from langchain_core.prompts import ChatPromptTemplate
+    from langchain_core.runnables import Runnable
 
 log = logging.getLogger(__name__)
 OPENAI_PROVIDERS = ("openai", "openai-compatible", "vllm", "lmstudio")
@@ -63,6 +76,26 @@ def load_prompt(prompts_dir: Path, name: str) -> str:
         raise RuntimeError(f"prompt file {path} is missing") from exc
 
 
+def answer_prompt(prompts_dir: Path) -> ChatPromptTemplate:
+    """The answer prompt from ``prompts/`` (a system and a user message) as a LangChain template
+    with the variables ``language_name``, ``not_found``, ``sources`` and ``question``."""
+    # imported here: asking with the offline engine never needs it
+    from langchain_core.prompts import ChatPromptTemplate
+
+    return ChatPromptTemplate.from_messages([
+        ("system", load_prompt(prompts_dir, "answer_system.txt")),
+        ("human", load_prompt(prompts_dir, "answer_user.txt")),
+    ])  # fmt: skip
+
+
+def answer_chain(chat_model: Runnable, prompts_dir: Path) -> Runnable[dict, str]:
+    """``prompt | chat model | StrOutputParser()``: the model's raw reply as text, unverified
+    (:class:`LLMAnswerer` checks its markers and numbers)."""
+    from langchain_core.output_parsers import StrOutputParser
+
+    return answer_prompt(prompts_dir) | chat_model | StrOutputParser()
+
+
 _TAG = re.compile(r"</?\s*passages?\b[^>]*>", re.I)
 
 
@@ -83,8 +116,7 @@ class LLMAnswerer:
 
     def __init__(self, chat_model, prompts_dir: Path, max_sources: int = 6, fallback=None):
         self.chat_model = chat_model
-        self.system = load_prompt(prompts_dir, "answer_system.txt")
-        self.user = load_prompt(prompts_dir, "answer_user.txt")
+        self.chain = answer_chain(chat_model, prompts_dir)
         self.max_sources = max_sources
         self.fallback = fallback  # the extractive engine, used when the model cannot be reached
 
@@ -95,14 +127,13 @@ class LLMAnswerer:
             model = model.with_retry(stop_after_attempt=settings.llm_max_retries + 1)  # OpenAI retries itself
         return cls(model, settings.prompts_dir, settings.top_k, fallback)
 
-    def _messages(self, q: Question, sources: list[Passage]) -> list:
-        from langchain_core.messages import HumanMessage, SystemMessage
-
-        not_found = NOT_FOUND[q.language]
-        return [
-            SystemMessage(self.system.format(language_name=LANGUAGE_NAMES[q.language], not_found=not_found)),
-            HumanMessage(self.user.format(sources=format_sources(sources), question=q.text)),
-        ]
+    @staticmethod
+    def _inputs(q: Question, sources: list[Passage]) -> dict[str, str]:
+        """The values of the prompt's variables for one question and its numbered sources."""
+        return {
+            "language_name": LANGUAGE_NAMES[q.language], "not_found": NOT_FOUND[q.language],
+            "sources": format_sources(sources), "question": q.text,
+        }  # fmt: skip
 
     def _fallback(self, q: Question, passages: list[Passage], exc: Exception) -> Answer:
         log.warning("LLM call failed (%s); using the extractive engine", exc)
@@ -128,10 +159,10 @@ class LLMAnswerer:
     def answer(self, q: Question, passages: list[Passage]) -> Answer:
         sources = passages[: self.max_sources]
         try:
-            reply = self.chat_model.invoke(self._messages(q, sources))
+            reply = self.chain.invoke(self._inputs(q, sources))
         except Exception as exc:  # a provider that is down must not break the product
             return self._fallback(q, passages, exc)
-        return self._verified(q, reply.content if isinstance(reply.content, str) else str(reply.content), sources, passages)
+        return self._verified(q, reply, sources, passages)
 
     def stream(self, q: Question, passages: list[Passage]) -> Iterator[str | Answer]:
         """The reply as it grows (str, the text so far, unverified), then the verified
@@ -140,8 +171,7 @@ class LLMAnswerer:
         sources = passages[: self.max_sources]
         text = ""
         try:
-            for chunk in self.chat_model.stream(self._messages(q, sources)):
-                piece = chunk.content if isinstance(chunk.content, str) else str(chunk.content)
+            for piece in self.chain.stream(self._inputs(q, sources)):
                 if piece:
                     text += piece
                     yield text

@@ -122,9 +122,9 @@ def test_passages_are_delimited_and_cannot_close_their_delimiter():
     captured = []
 
     class Capture(FakeListChatModel):
-        def invoke(self, messages, *args, **kwargs):
-            captured.extend(messages)
-            return super().invoke(messages, *args, **kwargs)
+        def invoke(self, prompt, *args, **kwargs):  # in the LCEL chain the model gets a ChatPromptValue
+            captured.extend(prompt.to_messages())
+            return super().invoke(prompt, *args, **kwargs)
 
     engine = LLMAnswerer(Capture(responses=["Polres Banyuasin menerjunkan 616 personel [2]."]), PROMPTS)
     engine.answer(analyze_question("Berapa personel Polres Banyuasin?"), [PASSAGES[0], PASSAGES[1], hostile])
@@ -182,3 +182,39 @@ def test_streamed_answer_in_the_chat_ui(seed_index):
     history, html, answer, _ = steps[-1]
     assert answer.engine == "llm" and answer.answerable and "▌" not in history[-1]["content"]
     assert "616 personel" in history[-1]["content"] and "004_4de73d00fb467760.txt" in html
+
+
+def test_the_engine_is_an_lcel_chain_that_streams():
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+    from langchain_core.runnables import RunnableSequence
+
+    from rag.answer.llm import answer_chain, answer_prompt
+
+    prompt = answer_prompt(PROMPTS)
+    assert isinstance(prompt, ChatPromptTemplate)
+    assert set(prompt.input_variables) == {"language_name", "not_found", "sources", "question"}
+    reply = "Polres Banyuasin menerjunkan 616 personel [2]."
+    model = GenericFakeChatModel(messages=iter([AIMessage(reply)]))
+    chain = answer_chain(model, PROMPTS)
+    assert isinstance(chain, RunnableSequence) and isinstance(chain.first, ChatPromptTemplate)
+    assert chain.steps[1] is model and isinstance(chain.last, StrOutputParser)
+    engine = LLMAnswerer(model, PROMPTS)
+    pieces = list(engine.chain.stream(engine._inputs(analyze_question("Berapa personel Polres Banyuasin?"), PASSAGES)))
+    assert len(pieces) > 3 and all(isinstance(p, str) for p in pieces) and "".join(pieces) == reply
+
+
+def test_braces_in_an_article_stay_text():
+    braces = Passage("c", "braces.txt", 0, "Template {question} dan {sources} tetap teks; 616 personel.")
+    captured = []
+
+    class Capture(FakeListChatModel):
+        def invoke(self, prompt, *args, **kwargs):
+            captured.extend(prompt.to_messages())
+            return super().invoke(prompt, *args, **kwargs)
+
+    answer = LLMAnswerer(Capture(responses=["616 personel [1]."]), PROMPTS).answer(
+        analyze_question("Berapa personel?"), [braces]
+    )
+    assert "Template {question} dan {sources} tetap teks" in captured[1].content and answer.answerable
