@@ -19,7 +19,7 @@ from typing import Any
 
 from rag.conversation import resolve
 from rag.corpus import CorpusChange, OnConflict, add_articles, remove_article
-from rag.embed import get_embeddings
+from rag.embed import embeddings_for
 from rag.errors import IndexNotFound, QuestionError
 from rag.index import Snapshot, current_name, load_snapshot, read_files
 from rag.ingestion import ProgressCallback, run_ingest
@@ -74,7 +74,7 @@ class Pipeline:
             snapshot = load_snapshot(self.index_dir)
             if snapshot is None:
                 raise IndexNotFound(f"no index in {self.index_dir}: run `rag ingest` first")
-            embeddings = get_embeddings(self.settings.embedding_model, self.settings.embedding_batch_size)
+            embeddings = embeddings_for(self.settings)
             store = VectorStore(self.settings, self.index_dir)  # connects at the first dense search
             s = self.settings
             self.retriever = HybridRetriever(snapshot, store, embeddings, s.dense_k, s.bm25_k, s.rrf_k, s.dense_weight)
