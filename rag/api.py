@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rag.conversation import resolve
+from rag.conversation import resolve, user_turns
 from rag.corpus import CorpusChange, OnConflict, add_articles, remove_article
 from rag.embed import embeddings_for
 from rag.errors import IndexNotFound, QuestionError
@@ -127,6 +127,11 @@ class Pipeline:
             filters.check()
         self._ensure_loaded()
         standalone = resolve(question, history)
+        if history and self.engine is not None and self.engine.name == "llm":  # the model rewrites the follow-up
+            from rag.answer.llm import LLMAnswerer
+
+            if isinstance(self.engine, LLMAnswerer):
+                standalone = self.engine.standalone(question, user_turns(history)) or standalone
         q = analyze_question(standalone)
         contexts, passages, unavailable = self._retrieve(q, top_k, filters)
         return _Asked(question, standalone, q, contexts, passages, unavailable)
