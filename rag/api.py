@@ -23,6 +23,7 @@ from rag.embed import embeddings_for
 from rag.errors import IndexNotFound, QuestionError
 from rag.index import Snapshot, current_name, load_snapshot, read_files
 from rag.ingestion import ProgressCallback, run_ingest
+from rag.metadata import outlet_key
 from rag.query import Question, analyze_question, detect_language
 from rag.reader.compose import NOT_FOUND
 from rag.reader.engine import Reader
@@ -242,7 +243,7 @@ class Filters:
         keep = set()
         for src, rec in snapshot.files.items():
             meta = rec.meta
-            if self.outlet and meta.outlet.lower() != self.outlet.lower():
+            if self.outlet and outlet_key(meta.outlet) != outlet_key(self.outlet):
                 continue
             if (self.date_from or self.date_to) and not meta.date:
                 continue
