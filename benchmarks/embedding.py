@@ -34,10 +34,9 @@ import numpy as np
 from common import write_result
 
 from rag.api import Pipeline
-from rag.chunk import chunk_article
 from rag.embed import OnnxEmbeddings, get_embeddings, resolve_model
 from rag.evaluate import load_questions
-from rag.ingestion import index_text, prepare_article, run_ingest
+from rag.ingestion import chunk_policy, index_text, prepare_article, run_ingest
 from rag.load import scan_corpus
 from rag.settings import Settings
 
@@ -64,7 +63,7 @@ def seed_chunks(corpus: Path, settings: Settings) -> list[str]:
             article = prepare_article(path, corpus, settings)
         except Exception:  # unreadable files are the ingest's business, not this benchmark's
             continue
-        texts += [index_text(c) for c in chunk_article(article, settings.chunk_words, settings.chunk_overlap_sentences)]
+        texts += [index_text(c) for c in chunk_policy(settings).chunks(article, settings.chunk_overlap_sentences)]
     return texts
 
 

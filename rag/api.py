@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rag.conversation import resolve
+from rag.conversation import resolve, user_turns
 from rag.corpus import CorpusChange, OnConflict, add_articles, remove_article
-from rag.embed import get_embeddings
+from rag.embed import embeddings_for
 from rag.errors import IndexNotFound, QuestionError
 from rag.index import Snapshot, current_name, load_snapshot, read_files
 from rag.ingestion import ProgressCallback, run_ingest
+from rag.metadata import outlet_key
 from rag.query import Question, analyze_question, detect_language
 from rag.reader.compose import NOT_FOUND
 from rag.reader.engine import Reader
@@ -74,7 +75,7 @@ class Pipeline:
             snapshot = load_snapshot(self.index_dir)
             if snapshot is None:
                 raise IndexNotFound(f"no index in {self.index_dir}: run `rag ingest` first")
-            embeddings = get_embeddings(self.settings.embedding_model, self.settings.embedding_batch_size)
+            embeddings = embeddings_for(self.settings)
             store = VectorStore(self.settings, self.index_dir)  # connects at the first dense search
             s = self.settings
             self.retriever = HybridRetriever(snapshot, store, embeddings, s.dense_k, s.bm25_k, s.rrf_k, s.dense_weight)
@@ -127,6 +128,11 @@ class Pipeline:
             filters.check()
         self._ensure_loaded()
         standalone = resolve(question, history)
+        if history and self.engine is not None and self.engine.name == "llm":  # the model rewrites the follow-up
+            from rag.answer.llm import LLMAnswerer
+
+            if isinstance(self.engine, LLMAnswerer):
+                standalone = self.engine.standalone(question, user_turns(history)) or standalone
         q = analyze_question(standalone)
         contexts, passages, unavailable = self._retrieve(q, top_k, filters)
         return _Asked(question, standalone, q, contexts, passages, unavailable)
@@ -237,7 +243,7 @@ class Filters:
         keep = set()
         for src, rec in snapshot.files.items():
             meta = rec.meta
-            if self.outlet and meta.outlet.lower() != self.outlet.lower():
+            if self.outlet and outlet_key(meta.outlet) != outlet_key(self.outlet):
                 continue
             if (self.date_from or self.date_to) and not meta.date:
                 continue

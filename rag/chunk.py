@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 
 from rag.types import Article, Chunk
 
@@ -64,26 +65,28 @@ def paragraphs(text: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip()]
 
 
-def chunk_article(article: Article, max_words: int = 120, overlap_sentences: int = 1) -> list[Chunk]:
-    """Sentence-aligned chunks of about ``max_words`` words; paragraphs are kept together when they
-    fit, a long paragraph is cut between sentences, and consecutive chunks share
-    ``overlap_sentences`` sentences so a fact split across the cut stays findable."""
+def word_limit(max_words: int) -> Callable[[str], bool]:
+    """A chunk fits when it has at most ``max_words`` words."""
+    return lambda text: len(text.split()) <= max_words
+
+
+def chunk_article(article: Article, fits: Callable[[str], bool], overlap_sentences: int = 1) -> list[Chunk]:
+    """Sentence-aligned chunks, each as long as ``fits`` allows (the ingest's ``fits`` measures
+    the text as it is embedded, in the embedding model's own tokens); paragraphs are kept together
+    when they fit, a long paragraph is cut between sentences, a sentence too long for a chunk of
+    its own is cut between words, and consecutive chunks share ``overlap_sentences`` sentences
+    so a fact split across the cut stays findable."""
     units: list[tuple[int, str]] = []  # (paragraph number, sentence)
     for p_no, para in enumerate(paragraphs(article.text)):
-        units += [(p_no, s) for s in split_sentences(para)]
+        units += [(p_no, piece) for s in split_sentences(para) for piece in _pieces(s, fits)]
     chunks: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
-    words = 0
     for unit in units:
-        n = len(unit[1].split())
-        if current and words + n > max_words:
+        if current and not fits(_join([*current, unit])):
             chunks.append(current)
             keep = current[-overlap_sentences:] if overlap_sentences else []
-            if sum(len(s.split()) for _, s in keep) + n > max_words:
-                keep = []
-            current, words = list(keep), sum(len(s.split()) for _, s in keep)
+            current = list(keep) if keep and fits(_join([*keep, unit])) else []
         current.append(unit)
-        words += n
     if current:
         chunks.append(current)
     result = []
@@ -92,6 +95,21 @@ def chunk_article(article: Article, max_words: int = 120, overlap_sentences: int
         digest = hashlib.sha1(f"{article.source}:{article.sha256}:{position}".encode()).hexdigest()[:16]
         result.append(Chunk(id=digest, source=article.source, position=position, text=text, meta=article.meta))
     return result
+
+
+def _pieces(sentence: str, fits: Callable[[str], bool]) -> list[str]:
+    """The sentence, or consecutive word runs of it that each fit (a table row, a run-on line)."""
+    if fits(sentence):
+        return [sentence]
+    words, pieces = sentence.split(), []
+    while words:
+        low, high = 1, len(words)  # the longest prefix that fits (at least one word)
+        while low < high:
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if fits(" ".join(words[:mid])) else (low, mid - 1)
+        pieces.append(" ".join(words[:low]))
+        words = words[low:]
+    return pieces
 
 
 def _join(units: list[tuple[int, str]]) -> str:

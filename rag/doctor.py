@@ -3,7 +3,7 @@
     >>> from rag.doctor import check, repair                  # doctest: +SKIP
     >>> report = check(Settings.from_env())                   # doctest: +SKIP
     >>> print(report.summary())                               # doctest: +SKIP
-    index .rag, snapshot 20261201-221500-...: 5 articles, 21 chunks, 21 vectors (3 sampled)
+    index .rag, snapshot 20261201-221500-...: 5 articles, 38 chunks, 38 vectors (3 sampled)
     ok: no problem found
 
 What is checked, cheapest first:

@@ -26,6 +26,7 @@ import logging
 import os
 import tempfile
 import warnings
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -242,6 +243,24 @@ def _max_seq_length(folder: Path) -> int:
     if not length:
         length = (_read_json(folder / "tokenizer_config.json") or {}).get("model_max_length") or limit
     return int(min(length, limit))
+
+
+@lru_cache(maxsize=4)
+def token_window(model: str) -> tuple[Callable[[str], int], int] | None:
+    """A counter of the model's tokens in a text (special tokens included, nothing truncated) and
+    the model's window; None when the model has no local ``tokenizer.json``."""
+    try:
+        folder = model_folder(model)
+    except RuntimeError:
+        return None
+    if not (folder / "tokenizer.json").exists():
+        return None
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return (lambda text: len(tokenizer.encode(text).ids)), _max_seq_length(folder)
 
 
 def _load_tokenizer(path: Path, max_length: int) -> Tokenizer:

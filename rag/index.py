@@ -58,6 +58,7 @@ class Snapshot:
     keyword: KeywordIndex | None = None
     name: str = ""
     analyzer: str = ""  # rag.tokens.analyzer_version() of the tokens ("" when unknown)
+    chunking: str = ""  # rag.ingestion.ChunkPolicy.signature of the chunks ("" when unknown)
     checksums: dict[str, str] = field(default_factory=dict)  # file in the snapshot -> sha256
 
     def build_keyword_index(self) -> None:
@@ -169,6 +170,7 @@ def load_snapshot(index_dir: Path, keyword: bool = True) -> Snapshot | None:
     if problems:
         raise _damaged(index_dir, "; ".join(problems))
     snap = Snapshot(model=str(manifest.get("model", "")), backend=str(manifest.get("embedding_backend", "torch")), name=name, analyzer=str(manifest.get("analyzer", "")),
+                    chunking=str(manifest.get("chunking", "")),
                     checksums=dict(manifest.get("checksums") or {}))  # fmt: skip
     snap.files = _records(index_dir, manifest)
     number = 0
@@ -245,6 +247,7 @@ def _write_snapshot(index_dir: Path, snap: Snapshot) -> str:
         "model": snap.model,
         "embedding_backend": snap.backend,
         "analyzer": snap.analyzer,
+        "chunking": snap.chunking,
         "checksums": snap.checksums,
         "files": {
             s: {"sha256": r.sha256, "chunk_ids": r.chunk_ids, "meta": vars(r.meta)}

@@ -2,7 +2,7 @@
 
     >>> from rag import ingest                                   # doctest: +SKIP
     >>> print(ingest(corpus_dir="corpus", index_dir=".rag").summary())  # doctest: +SKIP
-    added 5, updated 0, removed 0, unchanged 0, skipped 0; 21 chunks in the index (9.8 s)
+    added 5, updated 0, removed 0, unchanged 0, skipped 0; 38 chunks in the index (9.8 s)
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from rag.chunk import chunk_article
 from rag.clean import clean_text
 from rag.crashpoints import crash_point
-from rag.embed import embeddings_for
+from rag.embed import embeddings_for, token_window
 from rag.errors import CorpusBusy, DiskFull, IndexCorrupt, IndexOutdated, RagError
 from rag.index import FileRecord, Snapshot, load_snapshot, write_snapshot
 from rag.load import UnreadableFile, file_hash, load_file, scan_corpus
@@ -76,10 +77,40 @@ def prepare_article(path: Path, corpus_dir: Path, settings: Settings) -> Article
     return Article(source=loaded.source, text=body, meta=meta, sha256=loaded.sha256)
 
 
-def index_text(chunk: Chunk) -> str:
+def embedded_text(title: str, text: str) -> str:
     """What is embedded and keyword-indexed: the title gives every chunk its article's subject."""
-    title = chunk.meta.title
-    return f"{title}\n{chunk.text}" if title and not chunk.text.startswith(title) else chunk.text
+    return f"{title}\n{text}" if title and not text.startswith(title) else text
+
+
+def index_text(chunk: Chunk) -> str:
+    return embedded_text(chunk.meta.title, chunk.text)
+
+
+@dataclass(frozen=True)
+class ChunkPolicy:
+    """How long a chunk may be: ``count`` measures a chunk as embedded, at most ``limit``.
+    ``signature`` is kept in the snapshot; chunks made under another one are made again."""
+
+    signature: str
+    count: Callable[[str], int]
+    limit: int
+
+    def fits(self, title: str) -> Callable[[str], bool]:
+        return lambda text: self.count(embedded_text(title, text)) <= self.limit
+
+    def chunks(self, article: Article, overlap_sentences: int) -> list[Chunk]:
+        return chunk_article(article, self.fits(article.meta.title), overlap_sentences)
+
+
+def chunk_policy(settings: Settings) -> ChunkPolicy:
+    """The embedding model's window in its own tokens (or ``chunk_tokens`` below it); words when
+    the model has no tokenizer here."""
+    window = token_window(settings.embedding_model)
+    if window is None:
+        return ChunkPolicy(f"words:{settings.chunk_words}", lambda text: len(text.split()), settings.chunk_words)
+    count, size = window
+    limit = min(settings.chunk_tokens or size, size)
+    return ChunkPolicy(f"tokens:{limit}", count, limit)
 
 
 def run_ingest(
@@ -100,7 +131,10 @@ def run_ingest(
         crash_point("ingest: start")
         old = _previous_snapshot(index_dir, settings, report)
         analyzer = analyzer_version()
-        new = Snapshot(model=settings.embedding_model, backend=settings.embedding_backend, analyzer=analyzer)
+        policy = chunk_policy(settings)
+        new = Snapshot(model=settings.embedding_model, backend=settings.embedding_backend, analyzer=analyzer,
+                       chunking=policy.signature)  # fmt: skip
+        rechunked = 0
         seen: set[str] = set()
         scan = scan_corpus(corpus_dir)
         for source, reason in scan.refused.items():
@@ -113,10 +147,12 @@ def run_ingest(
             seen.add(source)
             previous = old.files.get(source) if old else None
             try:
-                if previous and previous.sha256 == file_hash(path.read_bytes()):
+                same = bool(previous) and previous.sha256 == file_hash(path.read_bytes())
+                if same and old.chunking == policy.signature:
                     _carry_over(old, new, source, retokenize=old.analyzer != analyzer)
                     report.unchanged.append(source)
                     continue
+                rechunked += same
                 crash_point("ingest: read an article")
                 article = prepare_article(path, corpus_dir, settings)
             except (UnreadableFile, OSError) as exc:
@@ -125,7 +161,7 @@ def run_ingest(
                 if previous:
                     report.removed.append(source)
                 continue
-            chunks = chunk_article(article, settings.chunk_words, settings.chunk_overlap_sentences)
+            chunks = policy.chunks(article, settings.chunk_overlap_sentences)
             new.files[source] = FileRecord(article.sha256, [c.id for c in chunks], article.meta)
             for c in chunks:
                 new.chunks[c.id] = c
@@ -133,6 +169,8 @@ def run_ingest(
             (report.updated if previous else report.added).append(source)
         if old:
             report.removed += sorted(s for s in old.files if s not in seen)
+        if rechunked:
+            report.repairs.append(f"{rechunked} articles chunked again to fit the embedding window ({policy.signature})")
         if old and old.analyzer != analyzer and report.unchanged:
             report.repairs.append("keyword tokens re-made with the current analyzer")
 

@@ -51,6 +51,38 @@ def extract_metadata(text: str, hints: ArticleMeta | None = None) -> ArticleMeta
     return ArticleMeta(title=title, url=url, outlet=outlet, date=date, place=place)
 
 
+# The endings of news sites' domain names: Indonesia's second-level domains (PANDI: co.id, or.id,
+# web.id, my.id, go.id, ac.id, sch.id, net.id, biz.id) and the generic and country endings that
+# Indonesian outlets use.
+_SITE_ENDING = re.compile(
+    r"\.(?:co\.id|or\.id|web\.id|my\.id|go\.id|ac\.id|sch\.id|net\.id|biz\.id|com|co|id|net|org|info|news|tv|online|site)$"
+)
+
+
+def outlet_key(outlet: str) -> str:
+    """One key per outlet however a page writes it: 'MEMORANDUM', 'memorandum.co.id' and
+    'https://www.Memorandum.co.id' -> 'memorandum'; 'Times Jabar' and 'TIMES JABAR' -> 'timesjabar'.
+
+    >>> outlet_key("MEMORANDUM.CO.ID") == outlet_key("Memorandum") == "memorandum"
+    True
+    """
+    name = re.sub(r"^https?://", "", outlet.strip().lower()).removeprefix("www.").rstrip("/")
+    while (shorter := _SITE_ENDING.sub("", name)) != name:
+        name = shorter
+    return re.sub(r"[^a-z0-9]", "", name)
+
+
+def outlet_names(outlets: list[str]) -> list[str]:
+    """One name per outlet (the spelling most articles use; on a tie the one without a domain
+    ending, then the shorter), sorted."""
+    spellings: dict[str, Counter] = {}
+    for outlet in outlets:
+        if outlet_key(outlet):
+            spellings.setdefault(outlet_key(outlet), Counter())[outlet] += 1
+    chosen = [min(c, key=lambda o: (-c[o], bool(_SITE_ENDING.search(o.lower())), len(o), o)) for c in spellings.values()]
+    return sorted(chosen, key=str.lower)
+
+
 def _find_url(lines: list[str]) -> str:
     for ln in lines[:8]:
         m = _URL.search(ln)

@@ -56,7 +56,10 @@ class Settings:
     embedding_threads: int = 0  # ONNX Runtime intra-op threads; 0: one per CPU this process may use
     embedding_cache_dir: Path = DEFAULT_EMBEDDING_CACHE_DIR
 
-    # Chunking: the bundled model reads at most 256 wordpieces, so chunks stay well below that.
+    # Chunking: a chunk, as embedded (title included), fits the embedding model's window in its own
+    # tokens (MiniLM: 256 wordpieces; Indonesian words often take several). chunk_tokens caps it
+    # lower (0: the window); chunk_words is the limit for a model without a tokenizer.json.
+    chunk_tokens: int = 0
     chunk_words: int = 120
     chunk_overlap_sentences: int = 1
     max_file_bytes: int = 20_000_000

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.login import AuthError, LoginGuard, load_credentials
+from rag.metadata import outlet_names
 from rag.settings import Settings
 
 if TYPE_CHECKING:
@@ -466,7 +467,7 @@ class ChatHandlers:
         rows = self.rows()
         choices = [(f"{r[0]} — {r[1]}" if r[1] else r[0], r[0]) for r in rows]
         keep = selected if selected in {r[0] for r in rows} else None
-        outlets = sorted({r[2] for r in rows if r[2]})
+        outlets = outlet_names([r[2] for r in rows if r[2]])  # one name per outlet
         return CorpusView(status, rows, choices, outlets, keep, conflict or [], pending or [])
 
     def discard_uploads(self, paths: list[Path]) -> None:

@@ -15,10 +15,9 @@ import pytest
 
 import rag.embed as embed_module
 from conftest import SEEDS
-from rag.chunk import chunk_article
 from rag.embed import OnnxEmbeddings, get_embeddings, model_digest, model_folder
 from rag.index import load_snapshot
-from rag.ingestion import index_text, prepare_article
+from rag.ingestion import chunk_policy, index_text, prepare_article
 from rag.settings import DEFAULT_EMBEDDING_MODEL, Settings
 from rag.vectors import collection_name, open_vector_store
 
@@ -37,7 +36,7 @@ def seed_texts() -> list[str]:
     texts = []
     for path in sorted(SEEDS.iterdir()):
         article = prepare_article(path, SEEDS, settings)
-        texts += [index_text(c) for c in chunk_article(article, settings.chunk_words, settings.chunk_overlap_sentences)]
+        texts += [index_text(c) for c in chunk_policy(settings).chunks(article, settings.chunk_overlap_sentences)]
     return texts
 
 

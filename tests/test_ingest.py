@@ -148,3 +148,48 @@ def test_index_of_an_older_format_is_rebuilt_by_the_next_ingest(seed_corpus, tmp
     assert len(report.added) == 5 and report.unchanged == []
     assert any("rebuilding the whole index" in r.message for r in caplog.records)
     assert load_snapshot(index).files
+
+
+def _corpora() -> list:
+    """The seed corpus, and the development and validation articles where this checkout has them."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    folders = [root / "corpus", root.parent / "shared" / "dev-corpus" / "articles",
+               root.parent / "shared" / "validation-corpus" / "articles"]  # fmt: skip
+    return [f for f in folders if f.is_dir()]
+
+
+def test_every_chunk_fits_the_embedding_window_as_embedded():
+    from rag.embed import token_window
+    from rag.ingestion import chunk_policy, index_text, prepare_article
+    from rag.settings import Settings
+
+    settings = Settings()
+    policy = chunk_policy(settings)
+    count, window = token_window(settings.embedding_model)
+    assert policy.signature == f"tokens:{window}" and window == 256
+    sizes = []
+    for folder in _corpora():
+        for path in sorted(folder.iterdir()):
+            article = prepare_article(path, folder, settings)
+            sizes += [count(index_text(c)) for c in policy.chunks(article, settings.chunk_overlap_sentences)]
+    assert len(sizes) >= 20
+    assert max(sizes) <= window  # special tokens included: nothing is cut off when embedded
+    assert sum(sizes) / len(sizes) > window / 3  # and chunks are not needlessly small
+
+
+def test_chunks_of_another_chunking_are_made_again(seed_corpus, tmp_path, monkeypatch):
+    from rag.index import load_snapshot as load
+
+    index = tmp_path / "index"
+    first = ingest(seed_corpus, index, progress=False)
+    assert load(index).chunking == "tokens:256"
+    monkeypatch.setenv("RAG_CHUNK_TOKENS", "128")
+    report = ingest(seed_corpus, index, progress=False)
+    assert sorted(report.updated) == sorted(first.added) and report.added == []
+    assert any("chunked again" in r for r in report.repairs)
+    assert report.chunks > first.chunks and load(index).chunking == "tokens:128"
+    again = ingest(seed_corpus, index, progress=False)
+    assert len(again.unchanged) == 5 and again.repairs == []
+    assert "616" in ask("Berapa personel yang diterjunkan Polres Banyuasin?", index_dir=index).text

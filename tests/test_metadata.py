@@ -44,3 +44,24 @@ def test_seed_metadata(seed_corpus):
     meta = extract_metadata(clean_text((seed_corpus / "002_ca57d45a584e3733.txt").read_text()))
     assert (meta.outlet, meta.place) == ("SULTRAKINI.COM", "Kendari")
     assert meta.date == ""  # the article gives none: nothing is invented
+
+
+def test_one_outlet_is_one_name_however_it_is_written():
+    from rag.metadata import outlet_key, outlet_names
+
+    assert outlet_key("MEMORANDUM") == outlet_key("memorandum.co.id") == outlet_key("https://www.Memorandum.co.id/") == "memorandum"
+    assert outlet_key("TIMES JABAR") == outlet_key("Times Jabar")
+    assert outlet_key("Liputan6.com") == "liputan6"
+    # regional sites of one network are outlets of their own
+    assert outlet_key("sultra.tribratanews.com") != outlet_key("tribratanews.jabar.polri.go.id")
+    names = outlet_names(["MEMORANDUM.CO.ID", "MEMORANDUM", "Memorandum", "Memorandum", "ANTARA", "antara", "ANTARA", "", "Liputan6.com"])
+    assert names == ["ANTARA", "Liputan6.com", "Memorandum"]
+    assert outlet_names(["MEMORANDUM.CO.ID", "MEMORANDUM"]) == ["MEMORANDUM"]  # a tie: the name without a domain
+
+
+def test_an_outlet_filter_matches_every_spelling_of_the_outlet(seed_index):
+    from rag.api import Filters, ask
+
+    for spelling in ("SULTRAKINI.COM", "sultrakini", "www.sultrakini.com"):
+        answer = ask("Siapa Kabagbinops Biro Operasi Polda Sultra?", index_dir=seed_index, filters=Filters(outlet=spelling))
+        assert answer.citations and {c.source for c in answer.citations} == {"002_ca57d45a584e3733.txt"}, spelling

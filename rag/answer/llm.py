@@ -96,6 +96,27 @@ def answer_chain(chat_model: Runnable, prompts_dir: Path) -> Runnable[dict, str]
     return answer_prompt(prompts_dir) | chat_model | StrOutputParser()
 
 
+def rewrite_chain(chat_model: Runnable, prompts_dir: Path) -> Runnable[dict, str]:
+    """``prompt | chat model | StrOutputParser()`` that turns a follow-up into a standalone
+    question (variables ``earlier``: the earlier user questions, ``question``: the follow-up)."""
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+
+    prompt = ChatPromptTemplate.from_messages([
+        ("system", load_prompt(prompts_dir, "rewrite_system.txt")),
+        ("human", load_prompt(prompts_dir, "rewrite_user.txt")),
+    ])  # fmt: skip
+    return prompt | chat_model | StrOutputParser()
+
+
+def standalone_reply(reply: str, question: str) -> str:
+    """The rewritten question of a model's reply: its first non-empty line without quotes or a
+    label; '' when there is none or it is far longer than a question can be."""
+    line = next((ln.strip() for ln in reply.splitlines() if ln.strip()), "")
+    line = re.sub(r"^(standalone question|pertanyaan)\s*:\s*", "", line, flags=re.I).strip(" \"'“”`")
+    return line if line and len(line) <= max(300, 3 * len(question)) else ""
+
+
 _TAG = re.compile(r"</?\s*passages?\b[^>]*>", re.I)
 
 
@@ -117,6 +138,7 @@ class LLMAnswerer:
     def __init__(self, chat_model, prompts_dir: Path, max_sources: int = 6, fallback=None):
         self.chat_model = chat_model
         self.chain = answer_chain(chat_model, prompts_dir)
+        self.rewriter = rewrite_chain(chat_model, prompts_dir)
         self.max_sources = max_sources
         self.fallback = fallback  # the extractive engine, used when the model cannot be reached
 
@@ -126,6 +148,19 @@ class LLMAnswerer:
         if settings.llm_provider.lower() not in OPENAI_PROVIDERS and settings.llm_max_retries > 0:
             model = model.with_retry(stop_after_attempt=settings.llm_max_retries + 1)  # OpenAI retries itself
         return cls(model, settings.prompts_dir, settings.top_k, fallback)
+
+    def standalone(self, question: str, earlier: list[str]) -> str:
+        """``question`` rewritten by the model against the ``earlier`` user questions (oldest
+        first) so that it stands alone; '' when the model fails or gives no usable question
+        (the caller then keeps the offline reading)."""
+        if not earlier:
+            return question
+        try:
+            reply = self.rewriter.invoke({"earlier": "\n".join(f"- {q}" for q in earlier), "question": question})
+        except Exception as exc:  # a provider that is down must not break the conversation
+            log.warning("question rewrite failed (%s); using the offline reading", exc)
+            return ""
+        return standalone_reply(reply, question)
 
     @staticmethod
     def _inputs(q: Question, sources: list[Passage]) -> dict[str, str]:

@@ -218,3 +218,47 @@ def test_braces_in_an_article_stay_text():
         analyze_question("Berapa personel?"), [braces]
     )
     assert "Template {question} dan {sources} tetap teks" in captured[1].content and answer.answerable
+
+
+def test_follow_up_is_rewritten_by_the_model_with_the_earlier_questions(seed_index):
+    captured = []
+
+    class Rewriter(FakeListChatModel):
+        def invoke(self, prompt, *args, **kwargs):
+            captured.append(prompt.to_messages())
+            return super().invoke(prompt, *args, **kwargs)
+
+    pipeline = Pipeline(Settings.from_env(index_dir=seed_index))
+    pipeline.ask("Berapa personel Polres Banyuasin?")  # loads the index
+    extractive = pipeline.engine
+    model = Rewriter(responses=["Berapa personel yang diterjunkan Polres Ogan Ilir?",
+                                "Polres Ogan Ilir menyiagakan 331 personel [1]."])  # fmt: skip
+    pipeline.engine = LLMAnswerer(model, PROMPTS, fallback=extractive)
+    history = [{"role": "user", "content": "Berapa personel yang diterjunkan Polres Banyuasin?"},
+               {"role": "assistant", "content": "616 personel [1]"}]  # fmt: skip
+    answer = pipeline.ask("Kalau yang di sana?", history=history)
+    rewrite, answering = captured
+    assert "Berapa personel yang diterjunkan Polres Banyuasin?" in rewrite[1].content
+    assert "Last question: Kalau yang di sana?" in rewrite[1].content
+    assert answer.resolved_question == "Berapa personel yang diterjunkan Polres Ogan Ilir?"
+    assert "Berapa personel yang diterjunkan Polres Ogan Ilir?" in answering[1].content  # what was answered
+
+
+def test_a_failed_or_unusable_rewrite_keeps_the_offline_reading(seed_index):
+    class Down(FakeListChatModel):
+        def invoke(self, *args, **kwargs):
+            raise ConnectionError("connection refused")
+
+    engine = LLMAnswerer(Down(responses=[""]), PROMPTS)
+    assert engine.standalone("Kalau di Ogan Ilir?", ["Berapa personel Polres Banyuasin?"]) == ""
+    assert engine.standalone("Berapa personel Polres Muna?", []) == "Berapa personel Polres Muna?"
+    rambling = LLMAnswerer(FakeListChatModel(responses=["x " * 400]), PROMPTS)
+    assert rambling.standalone("Kalau di Muna?", ["Berapa personel Polres Banyuasin?"]) == ""
+    labelled = LLMAnswerer(FakeListChatModel(responses=['Standalone question: "Berapa personel Polres Muna?"\n']), PROMPTS)
+    assert labelled.standalone("Kalau di Muna?", ["Berapa personel Polres Banyuasin?"]) == "Berapa personel Polres Muna?"
+
+    pipeline = Pipeline(Settings.from_env(index_dir=seed_index))
+    pipeline.ask("Berapa personel Polres Banyuasin?")
+    pipeline.engine = LLMAnswerer(Down(responses=[""]), PROMPTS, fallback=pipeline.engine)
+    answer = pipeline.ask("Kalau di Ogan Ilir?", history=[{"role": "user", "content": "Berapa personel yang diterjunkan Polres Banyuasin?"}])
+    assert answer.resolved_question == "Berapa personel yang diterjunkan Polres Ogan Ilir?"  # the offline reading
