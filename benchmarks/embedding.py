@@ -26,12 +26,11 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from common import write_result
+from common import merged_corpus, write_result
 
 from rag.api import Pipeline
 from rag.embed import OnnxEmbeddings, get_embeddings, resolve_model
@@ -82,13 +81,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="rag-bench-embed-"))
-    corpus = work / "corpus"
-    corpus.mkdir()
-    for folder in args.corpus:
-        for f in folder.iterdir():
-            if f.is_file():
-                shutil.copy(f, corpus / f.name)
+    work, corpus = merged_corpus(args.corpus, "rag-bench-embed-")
     base = Settings.from_env(corpus_dir=corpus)
     onnx_settings = base.replace(embedding_backend="onnx", index_dir=work / "index-onnx")
     torch_settings = base.replace(embedding_backend="torch", index_dir=work / "index-torch")

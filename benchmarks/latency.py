@@ -14,11 +14,10 @@ import argparse
 import platform
 import shutil
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
-from common import write_result
+from common import merged_corpus, write_result
 
 from rag.api import Pipeline
 from rag.evaluate import load_questions
@@ -50,13 +49,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="rag-bench-"))
-    corpus = work / "corpus"
-    corpus.mkdir()
-    for folder in args.corpus:
-        for f in folder.iterdir():
-            if f.is_file():
-                shutil.copy(f, corpus / f.name)
+    work, corpus = merged_corpus(args.corpus, "rag-bench-")
     settings = Settings.from_env(corpus_dir=corpus, index_dir=work / "index")
     t = time.perf_counter()
     report = run_ingest(settings, progress=False)
