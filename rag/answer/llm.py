@@ -45,6 +45,7 @@ def make_chat_model(settings: Settings):
 
         kwargs = {"base_url": settings.llm_base_url} if settings.llm_base_url else {}
         return ChatOllama(model=settings.llm_model, temperature=settings.llm_temperature,
+                          num_predict=settings.llm_max_tokens,
                           client_kwargs={"timeout": settings.llm_timeout}, **kwargs)  # fmt: skip
     if provider in OPENAI_PROVIDERS:
         from langchain_openai import ChatOpenAI
@@ -56,6 +57,10 @@ def make_chat_model(settings: Settings):
             temperature=settings.llm_temperature,
             timeout=settings.llm_timeout,
             max_retries=settings.llm_max_retries,
+            # langchain-openai sends the cap as max_completion_tokens, which OpenAI-compatible
+            # servers such as llama.cpp's ignore (the reply then runs to the end of the context)
+            **({"extra_body": {"max_tokens": settings.llm_max_tokens}} if settings.llm_base_url
+               else {"max_tokens": settings.llm_max_tokens}),
         )
     if provider in ("llamacpp", "llama.cpp", "gguf"):
         try:
@@ -64,7 +69,8 @@ def make_chat_model(settings: Settings):
             raise RuntimeError(
                 "llama.cpp needs the optional extra: pip install '.[llamacpp]' langchain-community"
             ) from exc
-        return ChatLlamaCpp(model_path=settings.llm_model, temperature=settings.llm_temperature)
+        return ChatLlamaCpp(model_path=settings.llm_model, temperature=settings.llm_temperature,
+                            max_tokens=settings.llm_max_tokens)  # fmt: skip
     raise ValueError(f"unknown LLM provider {settings.llm_provider!r} (ollama, openai, llamacpp)")
 
 

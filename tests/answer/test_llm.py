@@ -140,6 +140,9 @@ def test_timeouts_and_retries_come_from_settings():
     model = make_chat_model(Settings(llm_provider="openai", llm_model="m", llm_base_url="http://127.0.0.1:9/v1",
                                      llm_timeout=7.0, llm_max_retries=3))  # fmt: skip
     assert model.request_timeout == 7.0 and model.max_retries == 3
+    assert model.extra_body == {"max_tokens": Settings().llm_max_tokens}  # what compatible servers read
+    assert make_chat_model(Settings(llm_provider="openai", llm_model="m", llm_max_tokens=64)).max_tokens == 64
+    assert make_chat_model(Settings(llm_provider="ollama", llm_model="q", llm_max_tokens=64)).num_predict == 64
     ollama = make_chat_model(Settings(llm_provider="ollama", llm_model="q", llm_timeout=4.0))
     assert ollama.client_kwargs["timeout"] == 4.0
     retried = LLMAnswerer.from_settings(Settings(llm_provider="ollama", llm_model="q", llm_max_retries=2))
