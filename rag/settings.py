@@ -96,6 +96,9 @@ class Settings:
     # Tokens one reply may take: the prompt asks for under 300 characters, and a model that does
     # not stop (a base model does not) would otherwise write until its context is full.
     llm_max_tokens: int = 256
+    # Context window of an in-process llama.cpp model (prompt + reply; llama.cpp's own default,
+    # 512, is smaller than our prompt with six passages).
+    llm_context: int = 4096
     max_question_chars: int = 2000
 
     def __post_init__(self) -> None:

@@ -70,7 +70,7 @@ def make_chat_model(settings: Settings):
                 "llama.cpp needs the optional extra: pip install '.[llamacpp]' langchain-community"
             ) from exc
         return ChatLlamaCpp(model_path=settings.llm_model, temperature=settings.llm_temperature,
-                            max_tokens=settings.llm_max_tokens)  # fmt: skip
+                            max_tokens=settings.llm_max_tokens, n_ctx=settings.llm_context, verbose=False)  # fmt: skip
     raise ValueError(f"unknown LLM provider {settings.llm_provider!r} (ollama, openai, llamacpp)")
 
 

@@ -278,3 +278,26 @@ def test_a_stalled_server_gives_a_clear_error_within_the_timeout(seed_index, ser
     assert elapsed < timeout + 3.0, f"took {elapsed:.1f} s with a {timeout} s timeout"
     assert "LLM unavailable: Request timed out." in answer.flagged
     assert answer.engine != "llm" and "616" in answer.text  # the extractive engine answered instead
+
+
+KNOWN_PROBLEMS = re.compile(r"^(marker \[\d+\] points at no source|number \S+ is not in any cited passage|the answer cites no source)")
+
+
+def test_the_same_gguf_through_the_in_process_llamacpp_provider(seed_index, gguf):
+    require("langchain_community.chat_models", "langchain-community (for the llamacpp provider)")
+    env = {"RAG_ANSWER_ENGINE": "llm", "RAG_LLM_PROVIDER": "llamacpp", "RAG_LLM_MODEL": str(gguf),
+           "RAG_LLM_MAX_RETRIES": "0", "RAG_TOP_K": str(N_SOURCES)}  # fmt: skip
+    settings = Settings.from_env(env, index_dir=seed_index)
+    from langchain_community.chat_models import ChatLlamaCpp
+
+    from rag.answer.llm import make_chat_model
+
+    model = make_chat_model(settings)
+    assert isinstance(model, ChatLlamaCpp) and model.n_ctx == settings.llm_context  # our prompt fits
+    answer = rag.ask(QUESTION, settings=settings)
+    # the model in this process answered (no fallback), and its reply went through verification
+    assert answer.engine == "llm" and not any(f.startswith("LLM unavailable") for f in answer.flagged), answer.flagged
+    assert answer.answerable == (not answer.flagged)
+    assert all(KNOWN_PROBLEMS.match(f) for f in answer.flagged), answer.flagged
+    if not answer.answerable and answer.text != NOT_FOUND["id"]:
+        assert answer.flagged, "an unverified reply must say why"
