@@ -290,11 +290,18 @@ def test_the_same_gguf_through_the_in_process_llamacpp_provider(seed_index, gguf
     settings = Settings.from_env(env, index_dir=seed_index)
     from langchain_community.chat_models import ChatLlamaCpp
 
-    from rag.answer.llm import make_chat_model
+    from rag.answer.llm import LLMAnswerer, make_chat_model
+    from rag.api import get_pipeline
 
     model = make_chat_model(settings)
     assert isinstance(model, ChatLlamaCpp) and model.n_ctx == settings.llm_context  # our prompt fits
-    answer = rag.ask(QUESTION, settings=settings)
+    model.client.close()
+    try:
+        answer = rag.ask(QUESTION, settings=settings)
+    finally:  # free the model now: llama.cpp's own finaliser fails at interpreter exit
+        engine = get_pipeline(settings).engine
+        if isinstance(engine, LLMAnswerer) and isinstance(engine.chat_model, ChatLlamaCpp):
+            engine.chat_model.client.close()
     # the model in this process answered (no fallback), and its reply went through verification
     assert answer.engine == "llm" and not any(f.startswith("LLM unavailable") for f in answer.flagged), answer.flagged
     assert answer.answerable == (not answer.flagged)
