@@ -50,13 +50,17 @@ def _stats(ms: list[float]) -> dict:
 
 # ---- children ---------------------------------------------------------------------------------
 def child_ingest(corpus: Path, index: Path) -> dict:
-    from langchain_huggingface import HuggingFaceEmbeddings
-
+    from rag.embed import OnnxEmbeddings
     from rag.ingestion import run_ingest
     from rag.settings import Settings
 
+    settings = Settings.from_env(corpus_dir=corpus, index_dir=index)
+    if settings.embedding_backend == "onnx":  # the class whose embedding time is measured
+        embeddings_class = OnnxEmbeddings
+    else:
+        from langchain_huggingface import HuggingFaceEmbeddings as embeddings_class
     spent = {"embed": 0.0}
-    original = HuggingFaceEmbeddings.embed_documents
+    original = embeddings_class.embed_documents
 
     def timed(self, texts):
         t = time.perf_counter()
@@ -65,9 +69,9 @@ def child_ingest(corpus: Path, index: Path) -> dict:
         finally:
             spent["embed"] += time.perf_counter() - t
 
-    HuggingFaceEmbeddings.embed_documents = timed
+    embeddings_class.embed_documents = timed
     t = time.perf_counter()
-    report = run_ingest(Settings.from_env(corpus_dir=corpus, index_dir=index), progress=False)
+    report = run_ingest(settings, progress=False)
     seconds = time.perf_counter() - t
     return {
         "articles": len(report.added), "chunks": report.chunks, "ingest_s": round(seconds, 1),
