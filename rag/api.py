@@ -21,7 +21,8 @@ from rag.conversation import resolve, user_turns
 from rag.corpus import CorpusChange, OnConflict, add_articles, remove_article
 from rag.embed import embeddings_for
 from rag.errors import IndexNotFound, QuestionError
-from rag.index import Snapshot, current_name, load_snapshot, read_files
+from rag.deployments import Fact, FactFilter, relate, select
+from rag.index import Snapshot, current_name, load_snapshot, read_facts, read_files
 from rag.ingestion import ProgressCallback, run_ingest
 from rag.metadata import outlet_key
 from rag.query import Question, analyze_question, detect_language
@@ -319,7 +320,23 @@ def ask(
     return get_pipeline(settings).ask(question, top_k, filters, history)
 
 
+def facts_table(index_dir: str | Path | None = None, settings: Settings | None = None, **filters: str) -> list[Fact]:
+    """The deployment facts table of the index (:mod:`rag.deployments`): one typed row per "who
+    deployed how many, where, for what" of every article, related across articles (``group``,
+    ``conflict``), then filtered by the fields of :class:`rag.deployments.FactFilter`
+    (``province="Sumsel"``, ``unit="Polres Banyuasin"``, ``stage="voting"``, ``category="tni"``...)."""
+    settings = settings or Settings.from_env()
+    folder = Path(index_dir) if index_dir is not None else Path(settings.index_dir)
+    known = set(FactFilter.__dataclass_fields__)
+    unknown = sorted(set(filters) - known)
+    if unknown:
+        raise QuestionError(f"unknown filter {', '.join(unknown)}: use {', '.join(sorted(known))}")
+    if not current_name(folder):
+        raise IndexNotFound(f"no index in {folder}: run `rag ingest` first")
+    return select(relate(read_facts(folder)), FactFilter(**{k: str(v) for k, v in filters.items() if v}))
+
+
 __all__ = [
-    "ingest", "ask", "add_articles", "remove_article", "OnConflict", "CorpusChange", "Filters", "Pipeline",
+    "facts_table", "ingest", "ask", "add_articles", "remove_article", "OnConflict", "CorpusChange", "Filters", "Pipeline",
     "detect_language",
 ]  # fmt: skip

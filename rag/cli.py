@@ -51,6 +51,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", "--top-k", type=int, help="number of passages to retrieve")
     p.add_argument("--engine", choices=["extractive", "llm"], help="answer engine")
 
+    p = sub.add_parser("facts", help="the deployment facts table: who deployed how many, where, for what",
+                       description="Print the deployment facts of the index (one row per statement of a "
+                       "count of security personnel: unit, count, category, total or part, province, region, "
+                       "election stage, date, article, sentence), CSV by default, filtered by the options. "
+                       "Places may be given by any name: 'Sumsel', 'Sumatera Selatan', 'South Sumatra'.")  # fmt: skip
+    p.add_argument("--index", type=Path, help="index folder (default: .rag, or RAG_INDEX_DIR)")
+    p.add_argument("--province", help="province, e.g. 'Sumatera Selatan'")
+    p.add_argument("--region", help="regency or city, e.g. 'Banyuasin'")
+    p.add_argument("--unit", help="unit, e.g. 'Polres Banyuasin' or 'polres:16.07'")
+    p.add_argument("--category", help="gabungan, polri, tni, brimob, bko, linmas, satpolpp or other")
+    p.add_argument("--event", dest="stage", help="election stage: voting, campaign, debate, registration, recapitulation...")
+    p.add_argument("--source", help="article file name")
+    p.add_argument("--from", dest="date_from", help="articles dated on or after YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", help="articles dated on or before YYYY-MM-DD")
+    p.add_argument("--format", choices=["csv", "json", "md"], default="csv", help="output format (default csv)")
+
     p = sub.add_parser("feedback", help="turn thumbs up/down from the chat UI into evaluation cases",
                        description="`rag feedback export` writes one qa.jsonl case per question that got "
                        "feedback in the chat UI (question, language, type, the answer liked or rejected, "
@@ -169,6 +185,8 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.command == "eval":
         return _evaluate(args, settings)
+    if args.command == "facts":
+        return _facts(args, settings)
     if args.command == "train":
         from rag.reader.train import train
 
@@ -268,6 +286,17 @@ def _doctor(args: argparse.Namespace, settings: Settings) -> int:
     report = check(settings, args.sample)
     print(report.summary())
     return 0 if report.healthy else 1
+
+
+def _facts(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.api import facts_table
+    from rag.deployments import FORMATS
+
+    filters = {k: getattr(args, k) for k in ("province", "region", "unit", "category", "stage", "source",
+                                             "date_from", "date_to")}  # fmt: skip
+    rows = facts_table(settings=settings, **{k: v for k, v in filters.items() if v})
+    sys.stdout.write(FORMATS[args.format](rows))
+    return 0
 
 
 def _evaluate(args: argparse.Namespace, settings: Settings) -> int:

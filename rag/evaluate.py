@@ -240,3 +240,61 @@ def _as_system(baseline_answer):
         return a.text, bool(a.text), a.cited, a.sources
 
     return run
+
+
+# --- the deployment facts table ------------------------------------------------------------------
+
+# the expected table's stage names that differ from rag/knowledge/data/election_stages.tsv
+_STAGE_NAMES = {"roll_call": "troop_roll_call", "pilkada": ""}
+
+
+def load_expected_facts(path: Path) -> list[dict]:
+    """A hand-made table (CSV: article, count, unit, category, part_of, stage, evidence)."""
+    import csv
+
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def score_facts(expected: list[dict], facts: list) -> dict:
+    """Precision and recall of the extracted table (rows matched by article and figure), and, over
+    the matched rows, how often the unit, category, total/part relation and stage agree."""
+    from rag.knowledge.numbers import parse_number
+    from rag.knowledge.organizations import find_units
+
+    def value(text: str) -> float | None:
+        parsed = parse_number(text)
+        return parsed.value if parsed else None
+
+    def entity(name: str) -> str:
+        units = find_units(name)
+        return units[0].entity_id if units else name.lower()
+
+    by_id = {f.id: f for f in facts}
+    matched, agree = 0, defaultdict(int)
+    articles = sorted({Path(r["article"]).name for r in expected} | {Path(f.source).name for f in facts})
+    missing, extra = [], []
+    for article in articles:
+        want = [r for r in expected if Path(r["article"]).name == article]
+        have = [f for f in facts if Path(f.source).name == article]
+        for exact in (True, False):  # same figure and category first, then the figure alone
+            for row in list(want):
+                hit = next((f for f in have if f.value == value(row["count"]) and (not exact or f.category == row["category"])), None)
+                if hit is None:
+                    continue
+                want.remove(row)
+                have.remove(hit)
+                matched += 1
+                parent = by_id.get(hit.part_of)
+                agree["unit"] += entity(row["unit"]) == hit.unit_id or row["unit"].lower() == hit.unit.lower()
+                agree["category"] += row["category"] == hit.category
+                agree["part_of"] += (value(row["part_of"]) if row["part_of"] else None) == (parent.value if parent else None)
+                agree["stage"] += _STAGE_NAMES.get(row["stage"], row["stage"]) == (hit.stage if row["stage"] != "pilkada" else "")
+        missing += [f"{article} {r['count']} ({r['category']})" for r in want]
+        extra += [f"{article} {f.count} ({f.category})" for f in have]
+    return {
+        "expected": len(expected), "extracted": len(facts), "matched": matched,
+        "precision": _ratio(matched, len(facts)), "recall": _ratio(matched, len(expected)),
+        **{f"{k}_agreement": _ratio(agree[k], matched) for k in ("unit", "category", "part_of", "stage")},
+        "missing": missing, "extra": extra,
+    }  # fmt: skip

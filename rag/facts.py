@@ -135,16 +135,23 @@ def find_counts(sentence: str) -> list[Count]:
             continue  # a date
         if re.match(r"\s*(wib|wita|wit|persen|%|tahun|bulan|jam|menit)\b", tail, re.I):
             continue
-        # A count's own phrase stops at the neighbouring count or clause break:
-        # in '9.897 personel TNI dan 236.624 anggota linmas' TNI belongs to the first only.
-        clause = re.split(r"[,;:()]", head)[-1]
-        own_head = "" if re.search(r"\d", clause) else clause  # words after a count are its own
-        own_tail = re.split(r"\d|[,;:()]", tail)[0]
-        before = " ".join(_WORD.findall(own_head)[-6:])
-        after = " ".join(_WORD.findall(own_tail)[:4]) or " ".join(words_after[:1])
-        unit = words_after[0].lower() if words_after else ""
-        out.append(Count(number, unit, m.start(1), m.end(1), before, after))
+        out.append(count_at(sentence, m.start(1), m.end(1)))
     return out
+
+
+def count_at(sentence: str, start: int, end: int) -> Count:
+    """The count written at ``sentence[start:end]``, with its own phrase around it."""
+    head, tail = sentence[:start], sentence[end:]
+    words_after = _WORD.findall(tail[:60])
+    # A count's own phrase stops at the neighbouring count or clause break:
+    # in '9.897 personel TNI dan 236.624 anggota linmas' TNI belongs to the first only.
+    clause = re.split(r"[,;:()]", head)[-1]
+    own_head = "" if re.search(r"\d", clause) else clause  # words after a count are its own
+    own_tail = re.split(r"\d|[,;:()]", tail)[0]
+    before = " ".join(_WORD.findall(own_head)[-6:])
+    after = " ".join(_WORD.findall(own_tail)[:4]) or " ".join(words_after[:1])
+    unit = words_after[0].lower() if words_after else ""
+    return Count(sentence[start:end], unit, start, end, before, after)
 
 
 _PLAIN_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3}\b")

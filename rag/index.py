@@ -3,7 +3,7 @@
 Layout of the index folder::
 
     CURRENT               name of the live snapshot, replaced atomically at the end of an ingest
-    snapshots/<name>/     manifest.json, chunks.jsonl, bm25/
+    snapshots/<name>/     manifest.json, chunks.jsonl, facts.jsonl, bm25/
     chroma/               embedded Chroma (unused when a Chroma server is configured)
 
 An ingest writes a complete new snapshot and only then points ``CURRENT`` at it, so an interrupted
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.crashpoints import crash_point
+from rag.deployments import Fact, from_record, to_record
 from rag.errors import DiskFull, IndexCorrupt, IndexOutdated
 from rag.keyword import KeywordIndex
 from rag.types import ArticleMeta, Chunk
@@ -60,6 +61,8 @@ class Snapshot:
     analyzer: str = ""  # rag.tokens.analyzer_version() of the tokens ("" when unknown)
     chunking: str = ""  # rag.ingestion.ChunkPolicy.signature of the chunks ("" when unknown)
     checksums: dict[str, str] = field(default_factory=dict)  # file in the snapshot -> sha256
+    facts: dict[str, list[Fact]] = field(default_factory=dict)  # deployment facts per article
+    facts_version: str = ""  # rag.deployments.extractor_version() of the facts ("": none yet)
 
     def build_keyword_index(self) -> None:
         ids = list(self.chunks)
@@ -170,9 +173,10 @@ def load_snapshot(index_dir: Path, keyword: bool = True) -> Snapshot | None:
     if problems:
         raise _damaged(index_dir, "; ".join(problems))
     snap = Snapshot(model=str(manifest.get("model", "")), backend=str(manifest.get("embedding_backend", "torch")), name=name, analyzer=str(manifest.get("analyzer", "")),
-                    chunking=str(manifest.get("chunking", "")),
+                    chunking=str(manifest.get("chunking", "")), facts_version=str(manifest.get("facts", "")),
                     checksums=dict(manifest.get("checksums") or {}))  # fmt: skip
     snap.files = _records(index_dir, manifest)
+    snap.facts = _read_facts(index_dir, folder, snap.facts_version)
     number = 0
     try:
         with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
@@ -197,6 +201,42 @@ def load_snapshot(index_dir: Path, keyword: bool = True) -> Snapshot | None:
         if snap.keyword.ids != list(snap.chunks):
             raise _damaged(index_dir, "the keyword index does not list the snapshot's chunks")
     return snap
+
+
+def _read_facts(index_dir: Path, folder: Path, version: str) -> dict[str, list[Fact]]:
+    """The facts table of a snapshot (empty for snapshots made before it: the ingest makes it)."""
+    facts: dict[str, list[Fact]] = {}
+    if not version:
+        return facts
+    number = 0
+    try:
+        with (folder / "facts.jsonl").open(encoding="utf-8") as fh:
+            for line in fh:
+                number += 1
+                fact = from_record(json.loads(line))
+                facts.setdefault(fact.source, []).append(fact)
+    except FileNotFoundError as exc:
+        raise _damaged(index_dir, "facts.jsonl is missing") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise _damaged(index_dir, f"facts.jsonl line {number} cannot be read: {exc}") from exc
+    return facts
+
+
+def read_facts(index_dir: Path) -> list[Fact]:
+    """Every fact of the live snapshot, without loading chunks or the keyword index (cheap).
+    Raises IndexOutdated for a snapshot made before the facts table (``rag ingest`` makes it)."""
+    name = current_name(index_dir)
+    if not name:
+        return []
+    manifest = read_manifest(index_dir, name)
+    if not manifest.get("facts"):
+        raise IndexOutdated(f"the index at {index_dir} has no deployment facts table yet: run `rag ingest`")
+    problems = checksum_problems(index_dir, name, {k: v for k, v in (manifest.get("checksums") or {}).items()
+                                                   if k == "facts.jsonl"})  # fmt: skip
+    if problems:
+        raise _damaged(index_dir, "; ".join(problems))
+    facts = _read_facts(index_dir, snapshot_folder(index_dir, name), str(manifest.get("facts", "")))
+    return [f for source in sorted(facts) for f in facts[source]]
 
 
 def write_snapshot(index_dir: Path, snap: Snapshot) -> str:
@@ -234,6 +274,9 @@ def _write_snapshot(index_dir: Path, snap: Snapshot) -> str:
     )  # fmt: skip
     crash_point("snapshot: write chunks.jsonl")
     _write(tmp / "chunks.jsonl", "\n".join(rows) + "\n")
+    crash_point("snapshot: write facts.jsonl")
+    facts = [json.dumps(to_record(f), ensure_ascii=False) for src in sorted(snap.facts) for f in snap.facts[src]]
+    _write(tmp / "facts.jsonl", "".join(f"{line}\n" for line in facts))
     if snap.keyword is None:
         snap.build_keyword_index()
     crash_point("snapshot: write keyword index")
@@ -248,6 +291,7 @@ def _write_snapshot(index_dir: Path, snap: Snapshot) -> str:
         "embedding_backend": snap.backend,
         "analyzer": snap.analyzer,
         "chunking": snap.chunking,
+        "facts": snap.facts_version,
         "checksums": snap.checksums,
         "files": {
             s: {"sha256": r.sha256, "chunk_ids": r.chunk_ids, "meta": vars(r.meta)}

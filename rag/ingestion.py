@@ -19,6 +19,7 @@ from pathlib import Path
 from rag.chunk import chunk_article
 from rag.clean import clean_text
 from rag.crashpoints import crash_point
+from rag.deployments import Fact, extract_facts, extractor_version
 from rag.embed import embeddings_for, token_window
 from rag.errors import CorpusBusy, DiskFull, IndexCorrupt, IndexOutdated, RagError
 from rag.index import FileRecord, Snapshot, load_snapshot, write_snapshot
@@ -132,8 +133,10 @@ def run_ingest(
         old = _previous_snapshot(index_dir, settings, report)
         analyzer = analyzer_version()
         policy = chunk_policy(settings)
+        facts_version = extractor_version()
         new = Snapshot(model=settings.embedding_model, backend=settings.embedding_backend, analyzer=analyzer,
-                       chunking=policy.signature)  # fmt: skip
+                       chunking=policy.signature, facts_version=facts_version)  # fmt: skip
+        refacted = 0
         rechunked = 0
         seen: set[str] = set()
         scan = scan_corpus(corpus_dir)
@@ -151,6 +154,11 @@ def run_ingest(
                 if same and old.chunking == policy.signature:
                     _carry_over(old, new, source, retokenize=old.analyzer != analyzer)
                     report.unchanged.append(source)
+                    if old.facts_version == facts_version:
+                        new.facts[source] = old.facts.get(source, [])
+                    else:  # the facts table of another extractor (or none yet): made again
+                        new.facts[source] = _facts_again(path, corpus_dir, settings, old.facts.get(source, []))
+                        refacted += 1
                     continue
                 rechunked += same
                 crash_point("ingest: read an article")
@@ -162,6 +170,7 @@ def run_ingest(
                     report.removed.append(source)
                 continue
             chunks = policy.chunks(article, settings.chunk_overlap_sentences)
+            new.facts[source] = extract_facts(article)
             new.files[source] = FileRecord(article.sha256, [c.id for c in chunks], article.meta)
             for c in chunks:
                 new.chunks[c.id] = c
@@ -171,6 +180,8 @@ def run_ingest(
             report.removed += sorted(s for s in old.files if s not in seen)
         if rechunked:
             report.repairs.append(f"{rechunked} articles chunked again to fit the embedding window ({policy.signature})")
+        if refacted:
+            log.info("deployment facts of %d unchanged articles extracted again (extractor %s)", refacted, facts_version)
         if old and old.analyzer != analyzer and report.unchanged:
             report.repairs.append("keyword tokens re-made with the current analyzer")
 
@@ -232,6 +243,14 @@ def _previous_snapshot(index_dir: Path, settings: Settings, report: IngestReport
     if old is not None and not old.checksums:
         report.repairs.append("checksums added to the snapshot")
     return old
+
+
+def _facts_again(path: Path, corpus_dir: Path, settings: Settings, previous: list[Fact]) -> list[Fact]:
+    try:
+        return extract_facts(prepare_article(path, corpus_dir, settings))
+    except (UnreadableFile, OSError) as exc:  # the article itself stays indexed as it was
+        log.warning("deployment facts of %s kept from the previous index: %s", path.name, exc)
+        return previous
 
 
 def _carry_over(old: Snapshot, new: Snapshot, source: str, retokenize: bool = False) -> None:
