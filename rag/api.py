@@ -19,9 +19,9 @@ from typing import Any
 
 from rag.conversation import resolve, user_turns
 from rag.corpus import CorpusChange, OnConflict, add_articles, remove_article
+from rag.deployments import Fact, FactFilter, relate, select
 from rag.embed import embeddings_for
 from rag.errors import IndexNotFound, QuestionError
-from rag.deployments import Fact, FactFilter, relate, select
 from rag.index import Snapshot, current_name, load_snapshot, read_facts, read_files
 from rag.ingestion import ProgressCallback, run_ingest
 from rag.metadata import outlet_key

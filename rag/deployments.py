@@ -33,7 +33,13 @@ from pathlib import Path
 
 from rag.chunk import paragraphs, split_sentences
 from rag.facts import Count, count_at, find_counts
-from rag.knowledge.categories import TermClass, categories_in, election_stages, load_terms, noun_class
+from rag.knowledge.categories import (
+    TermClass,
+    categories_in,
+    election_stages,
+    load_terms,
+    noun_class,
+)
 from rag.knowledge.gazetteer import Region, find_regions, region_by_name, regions
 from rag.knowledge.numbers import NumberValue, find_numbers, format_id, parse_number
 from rag.knowledge.organizations import UnitMention, find_units
