@@ -28,6 +28,7 @@ from rag.metadata import outlet_key
 from rag.query import Question, analyze_question, detect_language
 from rag.reader.compose import NOT_FOUND
 from rag.reader.engine import Reader
+from rag.reader.table import answer_from_table
 from rag.retrieve import HybridRetriever
 from rag.settings import Settings
 from rag.types import Answer, IngestReport, Passage
@@ -62,6 +63,7 @@ class Pipeline:
         self.snapshot: Snapshot | None = None
         self.retriever: HybridRetriever | None = None
         self.engine = None
+        self.facts: list[Fact] = []  # the deployment facts table, related across articles
 
     def _ensure_loaded(self) -> None:
         name = current_name(self.index_dir)
@@ -88,6 +90,7 @@ class Pipeline:
                 self.engine = LLMAnswerer.from_settings(s, fallback=extractive)
             else:
                 self.engine = extractive
+            self.facts = relate(f for rows in snapshot.facts.values() for f in rows)
             self.snapshot, self._loaded = snapshot, name
             log.info("index %s loaded in %.2f s (%d chunks)", name, time.perf_counter() - started, len(snapshot.chunks))
 
@@ -113,6 +116,10 @@ class Pipeline:
             text = filters.explain_empty(asked.q.language)
             yield self._finish(asked, Answer(asked.question, text, False, [], [], asked.q.language, self.engine.name))
             return
+        table = answer_from_table(asked.q, self._facts(filters))  # across the corpus: counted, not read
+        if table is not None:
+            yield self._finish(asked, table)
+            return
         if not asked.contexts:
             yield self._finish(asked, Answer(asked.question, NOT_FOUND[asked.q.language], False, [], [], asked.q.language, self.engine.name))
             return
@@ -121,6 +128,12 @@ class Pipeline:
             return
         for part in self.engine.stream(asked.q, asked.passages):
             yield self._finish(asked, part) if isinstance(part, Answer) else part
+
+    def _facts(self, filters: Filters | None) -> list[Fact]:
+        if not (filters and filters.active):
+            return self.facts
+        allowed = set(filters.sources(self.snapshot))
+        return [f for f in self.facts if f.source in allowed]
 
     def _asked(self, question: str, top_k: int | None, filters: Filters | None,
                history: Sequence[dict[str, Any]] | None) -> _Asked:  # fmt: skip

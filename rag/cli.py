@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", type=Path, help="use this existing index instead of a temporary one")
     p.add_argument("--out", type=Path, help="folder for report.json, report.md and report.png")
     p.add_argument("--no-baselines", action="store_true", help="score our system only")
+    p.add_argument("--facts-expected", type=Path,
+                   help="a hand-made deployment facts table (CSV, tests/data/facts_expected.csv): report the "
+                   "precision and recall of the index's facts table for the corpus folders' articles")  # fmt: skip
     p.add_argument("--summary-only", action="store_true",
                    help="write only the aggregate figures (summary.json), no question or answer: for a "
                    "held-out set that must not be read question by question")  # fmt: skip
@@ -302,8 +305,11 @@ def _facts(args: argparse.Namespace, settings: Settings) -> int:
 def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from rag.evaluate import evaluate
 
-    report = evaluate(args.qa, args.corpus or [settings.corpus_dir], args.index, baselines=not args.no_baselines)
+    report = evaluate(args.qa, args.corpus or [settings.corpus_dir], args.index, baselines=not args.no_baselines,
+                      facts_expected=args.facts_expected)  # fmt: skip
     print(json.dumps(report.to_json()["systems"], indent=2))
+    if report.facts:
+        print("facts table:", json.dumps({k: v for k, v in report.facts.items() if k not in ("missing", "extra")}))
     if args.out and args.summary_only:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "summary.json").write_text(json.dumps(report.to_json()["systems"], indent=1) + "\n")

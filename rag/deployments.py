@@ -137,20 +137,17 @@ class _Found:
 
 def _counts(sentence: str) -> list[tuple[Count, NumberValue]]:
     """The counts of a sentence with their values: digits (not years, dates or unit numbers) and
-    numbers in words ('seribu', 'tiga ratus'), a scale word included ('30 juta'); the count as
-    written leaves out a qualifier ('lebih dari'), which makes the value approximate."""
+    numbers in words ('seribu', 'tiga ratus'), a scale word included ('30 juta'), as written with
+    its qualifier ('lebih dari seribu': the value is approximate)."""
     digits = find_counts(sentence)
     out, covered = [], set()
     for m in find_numbers(sentence):
         inside = [c for c in digits if m.start <= c.start < m.end]
         if inside:
             covered.add(inside[0].start)
-            out.append((count_at(sentence, inside[0].start, m.end), m.number))
+            out.append((count_at(sentence, min(m.start, inside[0].start), m.end), m.number))
         elif not re.search(r"\d", m.text):
-            words = list(re.finditer(r"\S+", m.text))
-            core = next(w.start() for w in reversed(words)
-                        if (v := parse_number(m.text[w.start():])) and v.value == m.value)  # fmt: skip
-            out.append((count_at(sentence, m.start + core, m.end), m.number))
+            out.append((count_at(sentence, m.start, m.end), m.number))
     for c in digits:
         value = parse_number(c.number)
         if c.start not in covered and value is not None:
@@ -322,7 +319,7 @@ def _unit_name(unit: UnitMention) -> str:
     return " ".join(unit.surface.split())
 
 
-def _stage(text: str) -> str:
+def stage_of(text: str) -> str:
     """The election stage named first in ``text`` (not the election itself)."""
     best, at = "", len(text) + 1
     for stage in election_stages():
@@ -431,12 +428,12 @@ def _repeats(a: _Found, b: _Found) -> bool:
 
 
 def _rows(article: Article, found: list[_Found]) -> list[Fact]:
-    text_stage = _stage(article.meta.title) or _stage(article.text)
+    text_stage = stage_of(article.meta.title) or stage_of(article.text)
     text_election = _election(article.meta.title) or _election(article.text)
     rows: list[Fact] = []
     kept: list[_Found] = []  # the occurrence each row was made from
     ids: dict[int, str] = {}
-    order = sorted(range(len(found)), key=lambda i: (found[i].start < 0, found[i].approximate, i))  # headline last
+    order = sorted(range(len(found)), key=lambda i: (found[i].headline, found[i].approximate, i))  # headline last
     for i in order:
         f = found[i]
         same = next((n for n, k in enumerate(kept) if _repeats(k, f)), None)
@@ -459,7 +456,7 @@ def _rows(article: Article, found: list[_Found]) -> list[Fact]:
             province_code=province.code if province else "",
             region=place.name if place and place.kind != "provinsi" else "",
             region_code=place.code if place and place.kind != "provinsi" else "",
-            stage=_stage(f.sentence) or _stage(paragraph) or text_stage,
+            stage=stage_of(f.sentence) or stage_of(paragraph) or text_stage,
             election=_election(f.sentence) or text_election, date=article.meta.date, title=article.meta.title,
             outlet=article.meta.outlet, url=article.meta.url, sentence=f.sentence, start=f.start,
         ))  # fmt: skip

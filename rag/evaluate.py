@@ -78,6 +78,7 @@ class Report:
     """Per-question results of every system; ``summary`` and ``to_markdown`` aggregate them."""
 
     results: dict[str, list[dict]] = field(default_factory=dict)
+    facts: dict = field(default_factory=dict)  # the facts table against a hand-made one (score_facts)
 
     def summary(self, system: str = OURS) -> dict:
         rows = self.results.get(system, [])
@@ -110,7 +111,8 @@ class Report:
         return out
 
     def to_json(self) -> dict:
-        return {"systems": {s: self.summary(s) for s in self.results}, "results": self.results}
+        out = {"systems": {s: self.summary(s) for s in self.results}, "results": self.results}
+        return {**out, "facts_table": self.facts} if self.facts else out
 
     def to_markdown(self) -> str:
         systems = list(self.results)
@@ -128,6 +130,13 @@ class Report:
         lines += ["", "## Accuracy by question type", "", "| type | " + " | ".join(systems) + " |", "|---|" + "---|" * len(systems)]
         for t in types:
             lines.append(f"| {t} | " + " | ".join(_pct(summaries[s]["by_type"].get(t, 0.0)) for s in systems) + " |")
+        if self.facts:
+            f = self.facts
+            lines += ["", "## Deployment facts table", "",
+                      f"Against the hand-made table: {f['matched']} of {f['expected']} expected rows found, "
+                      f"{f['extracted']} extracted.", "", "| metric | value |", "|---|---|"]  # fmt: skip
+            lines += [f"| {k} | {_pct(f[k])} |" for k in ("precision", "recall", "unit_agreement", "category_agreement",
+                                                            "part_of_agreement", "stage_agreement")]  # fmt: skip
         failed = [r for r in self.results.get(OURS, []) if not r["ok"]]
         if failed:
             lines += ["", f"## Failed questions ({OURS})", ""]
@@ -178,10 +187,12 @@ def _copy_corpus(corpus_dirs: list[Path], target: Path) -> None:
 
 def evaluate(
     qa_file: Path, corpus_dirs: list[Path], index_dir: Path | None = None, progress: bool = True,
-    baselines: bool = True,
+    baselines: bool = True, facts_expected: Path | None = None,
 ) -> Report:  # fmt: skip
     """Ingest the corpus folders into a temporary index (or use ``index_dir``), then ask every
-    question to our pipeline and to each baseline."""
+    question to our pipeline and to each baseline. ``facts_expected``: a hand-made facts table
+    (:func:`load_expected_facts`) against which the index's table of the corpus folders' articles
+    is scored."""
     from tqdm.auto import tqdm
 
     from rag.api import Pipeline
@@ -221,6 +232,13 @@ def evaluate(
                 })  # fmt: skip
                 bar.update(1)
         bar.close()
+        if facts_expected is not None:
+            from rag.deployments import relate
+            from rag.index import read_facts
+
+            names = {f.name for f in corpus.iterdir()}
+            rows = [f for f in relate(read_facts(Path(index_dir))) if Path(f.source).name in names]
+            report.facts = score_facts(load_expected_facts(facts_expected), rows)
         return report
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

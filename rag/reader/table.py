@@ -1,0 +1,215 @@
+"""Questions across the corpus answered from the deployment facts table (:mod:`rag.deployments`):
+which unit deployed the most (or the fewest), how many in all in a region, which units deployed
+how many. A passage reader sees a few passages; these questions need every report.
+
+A question goes to the table only when it asks about personnel, names no particular unit (a
+question about one unit is the passage reader's) and asks for a superlative, a list of units, or a
+total over a region; and only when the matching rows come from more than one article. Every figure
+is cited to its article; a total is computed only from rows that are neither parts of other rows
+nor repeats of another report, and only when no row may overlap another (a Polda's figure and its
+Polres' figures, two figures of one unit, conflicting reports): otherwise the answer says so and
+lists what the table has. A list or a superlative needs two units at least.
+
+    >>> asked("Polres mana yang paling banyak mengerahkan personel?").kind
+    'most'
+    >>> asked("Berapa personel yang dikerahkan Polres Banyuasin?") is None
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rag.deployments import Fact, stage_of
+from rag.knowledge.categories import load_terms
+from rag.knowledge.designations import unit_row, unit_types
+from rag.knowledge.gazetteer import find_regions
+from rag.knowledge.numbers import format_en, format_id
+from rag.knowledge.organizations import find_units
+from rag.query import Question, analyze_question
+from rag.types import Answer, Passage
+
+_FORCES = frozenset({"gabungan", "polri", "tni", "brimob", "bko"})
+MAX_LISTED = 5  # rows quoted in one answer (the facts tab has them all)
+_TEXT = {
+    "id": {
+        "most": "{unit} mengerahkan personel terbanyak: {count} personel{what} {cite}.",
+        "least": "{unit} mengerahkan personel paling sedikit: {count} personel{what} {cite}.",
+        "next": "Berikutnya: {rows}.",
+        "total": "Total {total} personel dari {n} laporan yang tidak saling tumpang tindih: {rows}.",
+        "no_total": "Tabel fakta tidak memungkinkan satu total ({why}); yang tercatat: {rows}.",
+        "list": "{n} satuan tercatat mengerahkan personel: {rows}.",
+        "more": " (dan {k} lainnya di tab Fakta)",
+        "overlap": "angka satuan induk dan satuan di bawahnya bisa tumpang tindih",
+        "repeat": "satu satuan punya lebih dari satu angka",
+        "conflict": "laporan memberi angka yang berbeda",
+    },
+    "en": {
+        "most": "{unit} deployed the most personnel: {count}{what} {cite}.",
+        "least": "{unit} deployed the fewest personnel: {count}{what} {cite}.",
+        "next": "Next: {rows}.",
+        "total": "{total} personnel in all, from {n} reports that do not overlap: {rows}.",
+        "no_total": "The facts table cannot support a single total ({why}); it holds: {rows}.",
+        "list": "{n} units are reported deploying personnel: {rows}.",
+        "more": " (and {k} more in the Facts tab)",
+        "overlap": "a parent unit's figure and its sub-units' figures may overlap",
+        "repeat": "one unit has more than one figure",
+        "conflict": "reports give different figures",
+    },
+}
+
+
+@dataclass(frozen=True)
+class TableQuestion:
+    kind: str  # "most" | "least" | "total" | "list"
+    regions: frozenset[str]  # gazetteer codes of the places asked about
+    level: str  # the level of unit asked about ("regency": Polres; "province": Polda), "" for any
+    stage: str  # the election stage asked about, "" for any
+    categories: frozenset[str]  # whose people (tni, brimob, ...), empty for any
+
+
+@lru_cache(maxsize=1)
+def _markers() -> dict[str, object]:
+    return {t.name: t.pattern for t in load_terms("table_questions.tsv")}
+
+
+@lru_cache(maxsize=1)
+def _level_words() -> tuple[tuple[str, str], ...]:
+    """(lower-case word, level) of every unit type's Indonesian and English names."""
+    words = []
+    for u in unit_types():
+        for form in u.forms[:1] + u.english:
+            words.append((form.lower(), u.level))
+    return tuple(sorted(words, key=lambda w: -len(w[0])))
+
+
+def asked(text: str | Question) -> TableQuestion | None:
+    """The table question ``text`` asks, or None when it is not one."""
+    q = text if isinstance(text, Question) else analyze_question(text)
+    if q.counted_class not in ("", "personnel") or (not q.counted_class and "personnel" not in q.text.lower()):
+        return None
+    if any(not u.venue for u in find_units(q.text)):
+        return None  # a particular unit: the passage reader answers
+    markers = _markers()
+    regions = frozenset(r.region.code for r in find_regions(q.text))
+    if markers["most"].search(q.text):
+        kind = "most"
+    elif markers["least"].search(q.text):
+        kind = "least"
+    elif markers["list"].search(q.text):
+        kind = "list"
+    elif markers["total"].search(q.text) and regions:
+        kind = "total"
+    else:
+        return None
+    lowered = f" {q.text.lower()} "
+    level = next((lv for w, lv in _level_words() if f" {w} " in lowered or f" {w}s " in lowered), "")
+    return TableQuestion(kind, regions, level, stage_of(q.text), frozenset(q.categories) - {"gabungan", "polri"})
+
+
+def _distinct_units(rows: list[Fact]) -> list[Fact]:
+    """The first row of each unit, in the order given."""
+    seen: dict[str, Fact] = {}
+    for f in rows:
+        seen.setdefault(f.unit_id, f)
+    return list(seen.values())
+
+
+def _unit_level(f: Fact) -> str:
+    kind = f.unit_id.split(":")[0]
+    return unit_row(kind).level if kind and any(u.unit_type == kind for u in unit_types()) else ""
+
+
+def _matching(t: TableQuestion, facts: list[Fact]) -> list[Fact]:
+    rows = [f for f in facts if f.role != "part" and not f.group and f.unit_id]
+    if t.regions:
+        rows = [f for f in rows if f.province_code in t.regions or f.region_code in t.regions]
+    if t.level:
+        rows = [f for f in rows if _unit_level(f) == t.level]
+    if t.stage:
+        rows = [f for f in rows if f.stage == t.stage]
+    # linmas, Satpol PP and other bodies are counted with a unit's operation but are not its people:
+    # only a question about them gets them
+    rows = [f for f in rows if f.category in (t.categories or _FORCES)]
+    return rows
+
+
+def _passage(f: Fact) -> Passage:
+    return Passage(f"{f.source}#facts", f.source, 0, f.sentence, f.title, f.url, f.outlet, f.date, f.province)
+
+
+class _Citer:
+    def __init__(self) -> None:
+        self.passages: list[Passage] = []
+        self.sentences: list[str] = []
+
+    def __call__(self, f: Fact) -> str:
+        sources = [p.source for p in self.passages]
+        if f.source not in sources:
+            self.passages.append(_passage(f))
+            self.sentences.append(f.sentence)
+            sources.append(f.source)
+        return f"[{sources.index(f.source) + 1}]"
+
+
+def _figure(f: Fact, lang: str) -> str:
+    return f.count if lang == "id" else format_en(f.value)
+
+
+def answer_from_table(q: Question, facts: list[Fact]) -> Answer | None:
+    """The answer of a table question from ``facts`` (related rows, :func:`rag.deployments.relate`),
+    or None when the question is not one or the rows of one article at most match it."""
+    t = asked(q)
+    if t is None:
+        return None
+    rows = _matching(t, facts)
+    if len({f.source for f in rows}) < 2 or (t.kind != "total" and len({f.unit_id for f in rows}) < 2):
+        return None  # one report, or one unit (a list of one): the passage reader's question
+    lang = "en" if q.language == "en" else "id"
+    words, cite = _TEXT[lang], _Citer()
+
+    def listed(chosen: list[Fact]) -> str:
+        return "; ".join(f"{f.unit} {_figure(f, lang)} {cite(f)}" for f in chosen)
+
+    more = ""
+    if t.kind in ("most", "least"):
+        ordered = _distinct_units(sorted(rows, key=lambda f: f.value, reverse=t.kind == "most"))
+        best = ordered[0]
+        what = f" {best.category}" if best.category in ("gabungan", "tni", "brimob", "bko", "linmas") else ""
+        first = words[t.kind].format(unit=best.unit, count=_figure(best, lang), what=what, cite=cite(best))
+        others = ordered[1:3]
+        text = first + (" " + words["next"].format(rows=listed(others)) if others else "")
+    elif t.kind == "list":
+        chosen = _distinct_units(sorted(rows, key=lambda f: -f.value))
+        if len(chosen) > MAX_LISTED:
+            more = words["more"].format(k=len(chosen) - MAX_LISTED)
+        text = words["list"].format(n=len(chosen), rows=listed(chosen[:MAX_LISTED]) + more)
+    else:
+        why = _why_no_total(rows, words)
+        chosen = sorted(rows, key=lambda f: -f.value)
+        if len(chosen) > MAX_LISTED:
+            more = words["more"].format(k=len(chosen) - MAX_LISTED)
+        if why:
+            text = words["no_total"].format(why=why, rows=listed(chosen[:MAX_LISTED]) + more)
+        else:
+            total = sum(f.value for f in rows)
+            shown = format_en(total) if lang == "en" else format_id(total)
+            text = words["total"].format(total=shown, n=len(rows), rows=listed(chosen[:MAX_LISTED]) + more)
+    return Answer(q.original or q.text, text, True, cite.passages, cite.passages, q.language, "facts-table",
+                  highlights=cite.sentences)  # fmt: skip
+
+
+def _why_no_total(rows: list[Fact], words: dict[str, str]) -> str:
+    units = [f.unit_id for f in rows]
+    if any(f.conflict for f in rows):
+        return words["conflict"]
+    if len(set(units)) < len(units):
+        return words["repeat"]
+    levels = {_unit_level(f) for f in rows}
+    provinces = {f.province_code for f in rows if _unit_level(f) == "province"}
+    if provinces and any(_unit_level(f) != "province" and f.province_code in provinces for f in rows) or (
+        "national" in levels and len(levels) > 1
+    ):
+        return words["overlap"]
+    return ""
