@@ -18,16 +18,18 @@ lists what the table has. A list or a superlative needs two units at least.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.deployments import Fact, stage_of
-from rag.knowledge.categories import load_terms
+from rag.knowledge.categories import categories_in, load_terms
 from rag.knowledge.designations import unit_row, unit_types
 from rag.knowledge.gazetteer import find_regions
 from rag.knowledge.numbers import format_en, format_id
 from rag.knowledge.organizations import find_units
 from rag.query import Question, analyze_question
+from rag.reader.qtype import interrogative_classes
 from rag.types import Answer, Passage
 
 _FORCES = frozenset({"gabungan", "polri", "tni", "brimob", "bko"})
@@ -39,7 +41,7 @@ _TEXT = {
         "next": "Berikutnya: {rows}.",
         "total": "Total {total} personel dari {n} laporan yang tidak saling tumpang tindih: {rows}.",
         "no_total": "Tabel fakta tidak memungkinkan satu total ({why}); yang tercatat: {rows}.",
-        "list": "{n} satuan tercatat mengerahkan personel: {rows}.",
+        "list": "{n} satuan tercatat mengerahkan personel{what}: {rows}.",
         "more": " (dan {k} lainnya di tab Fakta)",
         "overlap": "angka satuan induk dan satuan di bawahnya bisa tumpang tindih",
         "repeat": "satu satuan punya lebih dari satu angka",
@@ -51,7 +53,7 @@ _TEXT = {
         "next": "Next: {rows}.",
         "total": "{total} personnel in all, from {n} reports that do not overlap: {rows}.",
         "no_total": "The facts table cannot support a single total ({why}); it holds: {rows}.",
-        "list": "{n} units are reported deploying personnel: {rows}.",
+        "list": "{n} units are reported deploying{what} personnel: {rows}.",
         "more": " (and {k} more in the Facts tab)",
         "overlap": "a parent unit's figure and its sub-units' figures may overlap",
         "repeat": "one unit has more than one figure",
@@ -67,6 +69,7 @@ class TableQuestion:
     level: str  # the level of unit asked about ("regency": Polres; "province": Polda), "" for any
     stage: str  # the election stage asked about, "" for any
     categories: frozenset[str]  # whose people (tni, brimob, ...), empty for any
+    where: bool = False  # the question also asks where ('and where?', 'di mana')
 
 
 @lru_cache(maxsize=1)
@@ -79,6 +82,8 @@ def _level_words() -> tuple[tuple[str, str], ...]:
     """(lower-case word, level) of every unit type's Indonesian and English names."""
     words = []
     for u in unit_types():
+        if u.level in ("sub-unit", "region"):  # Brimob, Samapta, Satpol PP: whose people, not a level
+            continue
         for form in u.forms[:1] + u.english:
             words.append((form.lower(), u.level))
     return tuple(sorted(words, key=lambda w: -len(w[0])))
@@ -105,7 +110,9 @@ def asked(text: str | Question) -> TableQuestion | None:
         return None
     lowered = f" {q.text.lower()} "
     level = next((lv for w, lv in _level_words() if f" {w} " in lowered or f" {w}s " in lowered), "")
-    return TableQuestion(kind, regions, level, stage_of(q.text), frozenset(q.categories) - {"gabungan", "polri"})
+    categories = frozenset(categories_in(q.text)) - {"gabungan", "polri"}  # 'Brimob', 'TNI': whose people
+    where = any(cls == "place" for _, cls in interrogative_classes(re.findall(r"\w+", q.text.lower())))
+    return TableQuestion(kind, regions, level, stage_of(q.text), categories, where)
 
 
 def _distinct_units(rows: list[Fact]) -> list[Fact]:
@@ -122,7 +129,9 @@ def _unit_level(f: Fact) -> str:
 
 
 def _matching(t: TableQuestion, facts: list[Fact]) -> list[Fact]:
-    rows = [f for f in facts if f.role != "part" and not f.group and f.unit_id]
+    # parts are inside their totals, unless the question asks for one kind of people (the Brimob
+    # part of a joint force)
+    rows = [f for f in facts if (f.role != "part" or t.categories) and not f.group and f.unit_id]
     if t.regions:
         rows = [f for f in rows if f.province_code in t.regions or f.region_code in t.regions]
     if t.level:
@@ -153,6 +162,16 @@ class _Citer:
         return f"[{sources.index(f.source) + 1}]"
 
 
+def category_label(category: str) -> str:
+    """How a category is written in an answer ('Brimob', 'TNI', 'BKO', 'linmas')."""
+    return {"tni": "TNI", "bko": "BKO", "brimob": "Brimob", "satpolpp": "Satpol PP", "polri": "Polri"}.get(category, category)
+
+
+def _where(f: Fact) -> str:
+    place = ", ".join(p for p in (f.region, f.province) if p)
+    return f" ({place})" if place and place not in f.unit else ""
+
+
 def _figure(f: Fact, lang: str) -> str:
     return f.count if lang == "id" else format_en(f.value)
 
@@ -170,7 +189,7 @@ def answer_from_table(q: Question, facts: list[Fact]) -> Answer | None:
     words, cite = _TEXT[lang], _Citer()
 
     def listed(chosen: list[Fact]) -> str:
-        return "; ".join(f"{f.unit} {_figure(f, lang)} {cite(f)}" for f in chosen)
+        return "; ".join(f"{f.unit}{_where(f) if t.where else ''} {_figure(f, lang)} {cite(f)}" for f in chosen)
 
     more = ""
     if t.kind in ("most", "least"):
@@ -184,7 +203,9 @@ def answer_from_table(q: Question, facts: list[Fact]) -> Answer | None:
         chosen = _distinct_units(sorted(rows, key=lambda f: -f.value))
         if len(chosen) > MAX_LISTED:
             more = words["more"].format(k=len(chosen) - MAX_LISTED)
-        text = words["list"].format(n=len(chosen), rows=listed(chosen[:MAX_LISTED]) + more)
+        kinds = " ".join(sorted(category_label(c) for c in t.categories))
+        what = f" {kinds}" if kinds else ""
+        text = words["list"].format(n=len(chosen), what=what, rows=listed(chosen[:MAX_LISTED]) + more)
     else:
         why = _why_no_total(rows, words)
         chosen = sorted(rows, key=lambda f: -f.value)

@@ -106,3 +106,12 @@ def test_asking_through_the_pipeline_uses_the_table(tmp_path):
     assert a.answerable and a.engine == "facts-table"
     assert a.text.startswith("3 satuan tercatat mengerahkan personel: Polda Sumatera Selatan 1.472 [1]")
     assert {c.source for c in a.citations} == {"d16_polda-sumsel.txt", "d17_polres-ogan-ilir.txt", "d18_polres-muba.txt"}
+
+
+def test_a_question_about_one_kind_of_people_counts_the_parts_of_that_kind(facts):
+    # the 700 Brimob of Polda Sumsel are a part of its 1.472: a question about Brimob lists them
+    a = answer_from_table(analyze_question("Which units sent Brimob officers, and where?"), facts)
+    assert a.text.startswith("2 units are reported deploying Brimob personnel: Polda Sumatera Selatan 700 [1];")
+    assert "(Muna, Sulawesi Tenggara)" in a.text  # 'where' asked: the place of a unit not named after it
+    tni = answer_from_table(analyze_question("siapa aja yg nurunin personel tni?"), facts)
+    assert tni.text.startswith("3 satuan tercatat mengerahkan personel TNI: Polda Jawa Barat 9.897 [1]")
