@@ -114,4 +114,4 @@ def test_a_question_about_one_kind_of_people_counts_the_parts_of_that_kind(facts
     assert a.text.startswith("2 units are reported deploying Brimob personnel: Polda Sumatera Selatan 700 [1];")
     assert "(Muna, Sulawesi Tenggara)" in a.text  # 'where' asked: the place of a unit not named after it
     tni = answer_from_table(analyze_question("siapa aja yg nurunin personel tni?"), facts)
-    assert tni.text.startswith("3 satuan tercatat mengerahkan personel TNI: Polda Jawa Barat 9.897 [1]")
+    assert tni.text.startswith("3 satuan tercatat mengerahkan personel TNI: Polda Jawa Barat sekitar 9.897 [1]")
