@@ -75,11 +75,13 @@ def place_head(place: str) -> str:
     return next((h.lower() for h in heads if place.startswith(h)), "")
 
 
+@lru_cache(maxsize=1)
 def venue_heads() -> frozenset[str]:
     """Every head noun of a place name, lower-case ('lapangan', 'rumah dinas', 'mapolres')."""
     return frozenset(h.lower() for h in _venue_heads())
 
 
+@lru_cache(maxsize=1)
 def place_head_words() -> frozenset[str]:
     return frozenset(w.lower() for h in _venue_heads() for w in re.findall(r"\w+", h))
 

@@ -48,6 +48,13 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w-]+")
 KINDS = frozenset({"pilkada", "pemilu"})
 
 
+@dataclass(frozen=True)
+class ArticleValues:
+    coverage: float  # rarity-weighted coverage of the question's concepts by the article and title
+    names: list[bool]  # each name of the question: all its words in the article or title
+    stages: frozenset[str]  # the election stages the article names
+
+
 @dataclass
 class QuestionContext:
     """What every candidate of one question is compared with, computed once per question."""
@@ -69,6 +76,27 @@ class QuestionContext:
     # each region the question names, as the codes it can stand for ('Malang': kabupaten or kota)
     regions: tuple[frozenset[str], ...] = ()
     _terms_cache: dict[str, set[str]] = field(default_factory=dict)
+    _article_cache: dict[tuple[str, str], ArticleValues] = field(default_factory=dict)
+    _word_cache: dict[str, str] = field(default_factory=dict)
+
+    def article_values(self, source: str, title: str) -> ArticleValues:
+        """What the features take from a candidate's whole article (computed once per article)."""
+        key = (source, title)
+        if key not in self._article_cache:
+            text = self.article_text(source)
+            lower = f"{text} {title}".lower()
+            self._article_cache[key] = ArticleValues(
+                coverage=self.coverage(self.article_terms(source) | self.terms(title)),
+                names=[all(w in lower for w in n) for n in self.names],
+                stages=stages_in(f"{title} {text}"),
+            )  # fmt: skip
+        return self._article_cache[key]
+
+    def word_stem(self, word: str) -> str:
+        """The canonical stem of one word ('' for a stop word)."""
+        if word not in self._word_cache:
+            self._word_cache[word] = canonical(next(iter(analyze(word)), ""))
+        return self._word_cache[word]
 
     def terms(self, text: str) -> set[str]:
         if text not in self._terms_cache:
@@ -112,7 +140,7 @@ def _distance(cand: Candidate, ctx: QuestionContext, anchor: int | None) -> floa
         return 0.0
     words = list(re.finditer(r"\w+", cand.sentence))
     stems = set().union(*(concept_stems(c) for c in ctx.question.concepts)) if ctx.question.concepts else set()
-    at = [i for i, m in enumerate(words) if canonical(next(iter(analyze(m.group(0))), "")) in stems]
+    at = [i for i, m in enumerate(words) if ctx.word_stem(m.group(0)) in stems]
     if not at:
         return 0.0
     pos = sum(1 for m in words if m.start() < anchor)
@@ -123,11 +151,10 @@ def featurize(cand: Candidate, ctx: QuestionContext, best_passage_score: float) 
     q, facts = ctx.question, cand.facts
     sent_terms = ctx.terms(cand.sentence)
     context_terms = sent_terms | ctx.terms(cand.previous) | ctx.terms(cand.following)
-    art_terms = ctx.article_terms(cand.passage.source) | ctx.terms(cand.passage.title)
     sentence_lower = cand.sentence.lower()
-    article_lower = (ctx.article_text(cand.passage.source) + " " + cand.passage.title).lower()
+    article = ctx.article_values(cand.passage.source, cand.passage.title)
     names_in_sentence = [all(w in sentence_lower for w in n) for n in ctx.names]
-    names_in_article = [all(w in article_lower for w in n) for n in ctx.names]
+    names_in_article = article.names
 
     counts = fitting_counts(q, facts.counts, ctx.asked_numbers)
     own_terms = max((ctx.coverage(ctx.terms(c.phrase)) for c in counts), default=0.0)
@@ -150,7 +177,7 @@ def featurize(cand: Candidate, ctx: QuestionContext, best_passage_score: float) 
     }
     type_fit = sum(p * fits.get(t, 1.0) for t, p in ctx.type_probs.items())
     context_stages = stages_in(f"{cand.previous} {cand.sentence} {cand.following}")
-    article_stages = stages_in(cand.passage.title + " " + ctx.article_text(cand.passage.source))
+    article_stages = article.stages
     article_kinds = article_stages & KINDS
     near_entities = facts.entities | sentence_facts(cand.previous).entities | sentence_facts(cand.following).entities
     art_entities = ctx.article_entities(cand.passage.source)
@@ -179,7 +206,7 @@ def featurize(cand: Candidate, ctx: QuestionContext, best_passage_score: float) 
         "passage_score": cand.passage.score / best_passage_score if best_passage_score > 0 else 0.0,
         "coverage_sentence": ctx.coverage(sent_terms),
         "coverage_context": ctx.coverage(context_terms),
-        "coverage_article": ctx.coverage(art_terms),
+        "coverage_article": article.coverage,
         "names_sentence": sum(names_in_sentence) / len(ctx.names) if ctx.names else 1.0,
         "names_article": sum(names_in_article) / len(ctx.names) if ctx.names else 1.0,
         "names_missing": 0.0 if all(names_in_article) else 1.0,

@@ -37,15 +37,25 @@ def interrogatives() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(rows)
 
 
-def interrogative_classes(words: list[str]) -> list[tuple[int, str]]:
-    """(word position, class) of every question word or phrase in ``words``."""
-    found = []
+@lru_cache(maxsize=1)
+def _by_first_word() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """First word -> (words of the phrase, class) of every question word or phrase."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for cls, phrases in interrogatives():
         for phrase in phrases:
-            parts = phrase.split()
-            for i in range(len(words) - len(parts) + 1):
-                if words[i : i + len(parts)] == parts:
-                    found.append((i, cls))
+            parts = tuple(phrase.split())
+            index.setdefault(parts[0], []).append((parts, cls))
+    return {w: tuple(v) for w, v in index.items()}
+
+
+def interrogative_classes(words: list[str]) -> list[tuple[int, str]]:
+    """(word position, class) of every question word or phrase in ``words``."""
+    index = _by_first_word()
+    found = []
+    for i, word in enumerate(words):
+        for parts, cls in index.get(word, ()):
+            if tuple(words[i : i + len(parts)]) == parts:
+                found.append((i, cls))
     return sorted(found)
 
 
