@@ -375,15 +375,43 @@ def _sentences(article: Article) -> list[tuple[int, str]]:
     return out
 
 
+def _context_province(article: Article) -> str:
+    """The province an article is about: the one its unambiguous place names name most."""
+    named = Counter(r.region.province for r in find_regions(f"{article.meta.title}\n{article.text}") if not r.alternatives)
+    return named.most_common(1)[0][0] if named else ""
+
+
+def readings(unit: UnitMention) -> list[str]:
+    """The entity ids a unit's name can stand for: its own, and those of the other regions of the
+    same name ('Polres Banjar': Kabupaten Banjar in South Kalimantan or Kota Banjar in West Java)."""
+    kind = unit.entity_id.split(":")[0]
+    found = find_regions(unit.surface)
+    other = [code for r in found if r.region.code == unit.region for code in r.alternatives]
+    return [unit.entity_id] + [f"{kind}:{code}" for code in other]
+
+
+def in_context(unit: UnitMention, province: str) -> UnitMention:
+    """The reading of a unit's ambiguous place name that lies in the article's province."""
+    if not province or unit.region not in regions() or regions()[unit.region].province == province:
+        return unit
+    for entity in readings(unit)[1:]:
+        code = entity.split(":", 1)[1]
+        if code in regions() and regions()[code].province == province:
+            return replace(unit, region=code, entity_id=entity)
+    return unit
+
+
 def extract_facts(article: Article) -> list[Fact]:
     """The deployment facts of one article, in reading order. A figure repeated with the same unit
     and category (a headline repeats the body), referred back to ('530 personel itu') or rounded
     ('lebih dari 600' after '616') is one row: its first body sentence."""
     sentences = _sentences(article)
+    province = _context_province(article)
     fallback = _article_unit(article)
+    fallback = in_context(fallback, province) if fallback else None
     found: list[_Found] = []
     for index, (start, sentence) in enumerate(sentences):
-        units = find_units(sentence)
+        units = [in_context(u, province) for u in find_units(sentence)]
         pairs = _counts(sentence)
         counts = [c for c, _ in pairs]
         for k, (count, value) in enumerate(pairs):
@@ -543,7 +571,7 @@ def _unit_matches(wanted: str, f: Fact) -> bool:
     if wanted.lower() in (f.unit_id.lower(), f.unit.lower()):
         return True
     units = find_units(wanted)
-    return bool(units) and units[0].entity_id == f.unit_id
+    return bool(units) and f.unit_id in readings(units[0])
 
 
 def select(rows: Iterable[Fact], flt: FactFilter) -> list[Fact]:

@@ -12,7 +12,16 @@ import shutil
 import pytest
 
 from conftest import ROOT, SEEDS
-from rag.deployments import FactFilter, extract_facts, relate, select, to_csv, to_json, to_markdown
+from rag.deployments import (
+    FactFilter,
+    extract_facts,
+    readings,
+    relate,
+    select,
+    to_csv,
+    to_json,
+    to_markdown,
+)
 from rag.types import Article, ArticleMeta
 
 DEV = ROOT / "tests" / "data" / "dev-articles"
@@ -194,3 +203,13 @@ def test_the_command_line(seed_index, capsys):
     assert json.loads(capsys.readouterr().out) == []
     assert main(["facts", "--index", str(seed_index), "--format", "md"]) == 0
     assert capsys.readouterr().out.startswith("| unit | count |")
+
+
+def test_a_place_name_of_two_regions_is_read_in_the_article_province():
+    from rag.knowledge.organizations import find_units
+
+    # Banjar is a regency of South Kalimantan and a city of West Java; the article is about West Java
+    rows = extract_facts(article("Polres Banjar menerjunkan 300 personel ke TPS di Kota Banjar, Jawa Barat.", title="Jabar"))
+    assert [(f.unit_id, f.province) for f in rows] == [("polres:32.79", "Jawa Barat")]
+    assert select(rows, FactFilter(unit="Polres Banjar")) == rows  # either reading of the name matches
+    assert "polres:32.79" in readings(find_units("Polres Banjar")[0])

@@ -66,7 +66,7 @@ _SIDES = re.compile(
 def comparison_parts(text: str) -> list[str]:
     """The two sides of a comparison, split at the coordinator nearest the middle."""
     body = text.rstrip("?. ")
-    splits = [m for m in _SIDES.finditer(body) if 15 < m.start() < len(body) - 15]
+    splits = [m for m in _SIDES.finditer(body) if 0 < m.start() and m.end() < len(body)]
     if not splits:
         return []
     m = min(splits, key=lambda m: abs(m.start() - len(body) / 2))

@@ -22,13 +22,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.deployments import Fact, stage_of
+from rag.deployments import Fact, readings, stage_of
 from rag.knowledge.categories import categories_in, load_terms
 from rag.knowledge.designations import unit_row, unit_types
 from rag.knowledge.gazetteer import find_regions
 from rag.knowledge.numbers import format_en, format_id
 from rag.knowledge.organizations import find_units
 from rag.query import Question, analyze_question
+from rag.reader.engine import comparison_parts
 from rag.reader.qtype import interrogative_classes
 from rag.types import Answer, Passage
 
@@ -46,6 +47,8 @@ _TEXT = {
         "overlap": "angka satuan induk dan satuan di bawahnya bisa tumpang tindih",
         "repeat": "satu satuan punya lebih dari satu angka",
         "conflict": "laporan memberi angka yang berbeda",
+        "compare": "{a} lebih banyak: {x} personel {ca}, dibanding {b} {y} personel {cb}.",
+        "same": "{a} dan {b} sama banyak: {x} personel {ca} dan {y} personel {cb}.",
     },
     "en": {
         "most": "{unit} deployed the most personnel: {count}{what} {cite}.",
@@ -58,6 +61,8 @@ _TEXT = {
         "overlap": "a parent unit's figure and its sub-units' figures may overlap",
         "repeat": "one unit has more than one figure",
         "conflict": "reports give different figures",
+        "compare": "{a} deployed more: {x} personnel {ca}, against {y} for {b} {cb}.",
+        "same": "{a} and {b} deployed the same number: {x} {ca} and {y} {cb}.",
     },
 }
 
@@ -176,9 +181,51 @@ def _figure(f: Fact, lang: str) -> str:
     return f.count if lang == "id" else format_en(f.value)
 
 
+def _side_rows(side: str, question: str, facts: list[Fact]) -> tuple[str, list[Fact]] | None:
+    """The unit one side of a comparison names (exactly one) and its rows: of the side's stage
+    (or the whole question's), of the kind of people it names, not repeats of another report."""
+    named = [u for u in find_units(side) if not u.venue]
+    if len({u.entity_id for u in named}) != 1:
+        return None
+    unit = named[0]
+    stage = stage_of(side) or stage_of(question)
+    rest = side[: unit.start] + " " + side[unit.end :]  # whose people, said apart from the unit's name
+    kinds = frozenset(categories_in(rest)) - {"gabungan"}
+    ids = readings(unit)
+    rows = [f for f in facts if f.unit_id in ids and not f.group and (not stage or f.stage == stage)
+            and (f.category in kinds if kinds else f.role != "part")]  # fmt: skip
+    return unit.entity_id, rows
+
+
+def compare_from_table(q: Question, facts: list[Fact]) -> Answer | None:
+    """'Mana yang lebih banyak: A atau B?': each side one unit with one figure in the table (for
+    the stage and kind of people the side or the question names); None otherwise."""
+    if q.counted_class not in ("", "personnel") or not _markers()["compare"].search(q.text):
+        return None
+    parts = comparison_parts(q.text)
+    sides = [_side_rows(p, q.text, facts) for p in parts]
+    if len(sides) != 2 or None in sides or sides[0][0] == sides[1][0]:
+        return None
+    if any(len({f.value for f in rows}) != 1 for _, rows in sides):
+        return None  # a side without a figure, or with several: the passage reader's question
+    lang = "en" if q.language == "en" else "id"
+    cite = _Citer()
+    (_, rows_a), (_, rows_b) = sides
+    a, b = rows_a[0], rows_b[0]
+    if b.value > a.value:
+        a, b = b, a
+    template = _TEXT[lang]["same" if a.value == b.value else "compare"]
+    text = template.format(a=a.unit, b=b.unit, x=_figure(a, lang), y=_figure(b, lang), ca=cite(a), cb=cite(b))
+    return Answer(q.original or q.text, text, True, cite.passages, cite.passages, q.language, "facts-table",
+                  highlights=cite.sentences)  # fmt: skip
+
+
 def answer_from_table(q: Question, facts: list[Fact]) -> Answer | None:
     """The answer of a table question from ``facts`` (related rows, :func:`rag.deployments.relate`),
     or None when the question is not one or the rows of one article at most match it."""
+    compared = compare_from_table(q, facts)
+    if compared is not None:
+        return compared
     t = asked(q)
     if t is None:
         return None

@@ -115,3 +115,22 @@ def test_a_question_about_one_kind_of_people_counts_the_parts_of_that_kind(facts
     assert "(Muna, Sulawesi Tenggara)" in a.text  # 'where' asked: the place of a unit not named after it
     tni = answer_from_table(analyze_question("siapa aja yg nurunin personel tni?"), facts)
     assert tni.text.startswith("3 satuan tercatat mengerahkan personel TNI: Polda Jawa Barat sekitar 9.897 [1]")
+
+
+def test_a_comparison_of_two_units_with_one_figure_each(facts):
+    a = answer_from_table(analyze_question("Which deployed more personnel, Polres Ogan Ilir or Polres Muba?"), facts)
+    assert a.text == ("Polres Musi Banyuasin deployed more: 475 personnel [1], against 331 for Polres Ogan Ilir [2].")
+    assert [c.source for c in a.citations] == ["d18_polres-muba.txt", "d17_polres-ogan-ilir.txt"]
+    # Polres Malang reports two figures (the roll call and the whole force): the passage reader decides
+    assert answer_from_table(analyze_question("Mana yang lebih banyak: Polres Malang atau Polresta Sidoarjo?"), facts) is None
+
+
+def test_a_side_that_asks_for_one_kind_of_people_takes_that_part():
+    text = ("Polres Banjar menyiagakan lebih dari 300 personel gabungan, terdiri dari sekitar 250 personel Polri "
+            "dan 50 prajurit TNI, untuk pengamanan pemungutan suara di Kota Banjar, Jawa Barat.")
+    other = "Polres Pangandaran menerjunkan 428 personel untuk pengamanan pemungutan suara."
+    rows = relate(extract_facts(Article("a.txt", text, ArticleMeta(), ""))
+                  + extract_facts(Article("b.txt", other, ArticleMeta(), "")))  # fmt: skip
+    q = analyze_question("Bandingkan jumlah personel Polri yang diterjunkan Polres Banjar dengan personel Polres Pangandaran")
+    a = answer_from_table(q, rows)
+    assert a.text == "Polres Pangandaran lebih banyak: 428 personel [1], dibanding Polres Banjar sekitar 250 personel [2]."
