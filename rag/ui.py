@@ -27,6 +27,7 @@ from rag.settings import Settings
 
 if TYPE_CHECKING:
     from rag.corpus import CorpusChange
+    from rag.deployments import Fact
 
 log = logging.getLogger(__name__)
 RECENT_ANSWERS = 500  # answers kept in memory for feedback on them
@@ -63,6 +64,13 @@ LABELS = {
         "duplicate_as": "sama dengan", "skipped": "Tidak ditambahkan, namanya sudah ada", "nothing_changed": "Tidak ada yang diubah.",
         "busy": "Korpus sedang diperbarui oleh proses lain (ingest). Tidak ada yang diubah; coba lagi sebentar lagi.",
         "gone": "Artikel {source} sudah tidak ada di korpus (mungkin dihapus dari sesi lain). Daftar dimuat ulang.",
+        "facts_tab": "Fakta", "facts_table": "Fakta pengerahan personel (urutkan lewat ⋮ di judul kolom; klik baris untuk membaca artikelnya)",
+        "facts_province": "Provinsi (kosong: semua)", "facts_unit": "Satuan (kosong: semua)",
+        "facts_category": "Kategori (kosong: semua)", "facts_stage": "Tahapan (kosong: semua)",
+        "facts_download": "Unduh CSV", "facts_refresh": "Muat ulang fakta", "facts_chart": "Personel (orang)",
+        "facts_chart_by": "Grafik", "facts_color": "Kategori", "facts_chart_x": "Satuan atau provinsi", "by_unit": "Per satuan", "by_province": "Per provinsi",
+        "facts_caption": "Jumlah personel dari baris yang tersaring, hanya angka total dan tunggal: baris bagian (role part) sudah terhitung dalam totalnya, dan angka yang sama dari artikel lain dihitung sekali.",
+        "facts_shown": "{shown} dari {total} fakta", "facts_pick": "Pilih satu baris tabel untuk membaca artikelnya, dengan kalimat faktanya ditandai.",
     },
     "en": {
         "title": "Pilkada 2024 security Q&A",
@@ -95,6 +103,13 @@ LABELS = {
         "duplicate_as": "same as", "skipped": "Not added, the name exists", "nothing_changed": "Nothing was changed.",
         "busy": "The corpus is being updated by another process (ingest). Nothing was changed; try again in a moment.",
         "gone": "The article {source} is no longer in the corpus (perhaps removed from another session). The list was refreshed.",
+        "facts_tab": "Facts", "facts_table": "Personnel deployment facts (sort with ⋮ in a column header; click a row to read its article)",
+        "facts_province": "Province (empty: all)", "facts_unit": "Unit (empty: all)",
+        "facts_category": "Category (empty: all)", "facts_stage": "Stage (empty: all)",
+        "facts_download": "Download CSV", "facts_refresh": "Refresh facts", "facts_chart": "Personnel (people)",
+        "facts_chart_by": "Chart", "facts_color": "Category", "facts_chart_x": "Unit or province", "by_unit": "By unit", "by_province": "By province",
+        "facts_caption": "Personnel over the filtered rows, totals and single figures only: part rows are already inside their totals, and the same figure reported by another article counts once.",
+        "facts_shown": "{shown} of {total} facts", "facts_pick": "Select a row of the table to read its article, with the fact's sentence marked.",
     },
 }  # fmt: skip
 EXAMPLES = [
@@ -115,6 +130,10 @@ CSS = """
 #sources .answer-sources .for { font-size: 0.85em; color: #555; margin-bottom: 4px; }
 #sources mark { background: #fff1a8; padding: 0 2px; }
 #sources .notfound { color: #8a5a00; font-style: italic; }
+#facts-article .fact-text { max-height: 360px; overflow: auto; font-size: 0.92em; padding: 4px 6px; background: #fff; }
+#facts-article .src-meta { color: #555; font-size: 0.85em; margin: 2px 0 6px 0; }
+#facts-article mark { background: #fff1a8; padding: 0 2px; }
+#facts-chart-caption { color: #555; font-size: 0.85em; }
 /* A phone (390 px): the question box is visible without scrolling; renaming waits for a wider screen. */
 @media (max-width: 640px) {
   #header p { display: none; }
@@ -139,6 +158,16 @@ def ui_language(choice: str, answer_language: str = "id") -> str:
     """The toggle wins; 'auto' follows the language of the question."""
     lang = LANGUAGE_CHOICES.get(choice, choice)
     return answer_language if lang == "auto" else lang
+
+
+def page_language(choice: str, answer=None, history: list[dict] | None = None) -> str:
+    """The language of the page's labels: the toggle, or in 'auto' that of the latest answer
+    (or of the latest question, when its answer is not known)."""
+    from rag.query import detect_language
+
+    latest = next((m for m in reversed(history or []) if m.get("role") == "user"), None)
+    asked = detect_language(_text(latest.get("content"))) if latest else "id"
+    return ui_language(choice, getattr(answer, "language", asked))
 
 
 # ---- rendering --------------------------------------------------------------------------------
@@ -532,6 +561,160 @@ def gradio_upload_dir() -> Path:
     return Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio")
 
 
+# ---- facts tab: the deployment facts table of the index (rag.api.facts_table) ---------------------
+FACT_COLUMNS = ("unit", "count", "category", "role", "province", "region", "stage", "date", "source", "sentence")
+FACT_DATATYPES = ["str", "number", "str", "str", "str", "str", "str", "str", "str", "str"]
+FACT_FILTERS = ("province", "unit", "category", "stage")  # the dropdowns; the dates are text boxes
+CHART_BY = ("unit", "province")
+CATEGORY_COLORS = {  # one colour per category (rag.deployments.CATEGORIES) whatever the rows shown
+    "polri": "#2f6fdf", "brimob": "#16356f", "tni": "#3c8d40", "gabungan": "#e08a1e", "bko": "#8e5bc8",
+    "linmas": "#c94f4f", "satpolpp": "#7a7a7a", "other": "#b8a04a",
+}  # fmt: skip
+
+
+@dataclass
+class FactsView:
+    """What the facts tab shows for some filters."""
+
+    rows: list[Fact]  # the rows the filters keep, in table order
+    total: int  # rows in the whole table
+    choices: dict[str, list[str]]  # each dropdown's values in the whole table ("" = all comes first)
+    filters: dict[str, str]  # the filters applied (a dropdown value gone from the table is dropped)
+    status: str  # markdown
+
+
+class FactsHandlers:
+    """The facts tab without Gradio: the table of :func:`rag.api.facts_table`, filtered, charted,
+    exported, and each row's article with its sentence marked. ``article`` gives an article's
+    whole text (the chat's source cards use the same one)."""
+
+    def __init__(self, settings: Settings, article: Callable[[str], str]):
+        self.settings = settings
+        self.article = article
+
+    def table(self) -> list[Fact]:
+        """The whole table; raises :class:`rag.errors.RagError` (no index, or one made before facts)."""
+        from rag.api import facts_table
+
+        return facts_table(settings=self.settings)
+
+    def view(self, province: str = "", unit: str = "", category: str = "", stage: str = "", date_from: str = "",
+             date_to: str = "", language: str = "auto") -> FactsView:  # fmt: skip
+        """The rows kept by the filters (each one exact; dates as the chat's: 2024, 2024-11 or
+        2024-11-27). A wrong date is said in the status and not applied; a dropdown value no
+        longer in the table (the corpus changed) is dropped."""
+        from rag.api import Filters
+        from rag.deployments import FactFilter, select
+        from rag.errors import RagError
+
+        lab = labels(ui_language(language))
+        try:
+            every = self.table()
+        except RagError as exc:
+            return FactsView([], 0, {k: [""] for k in FACT_FILTERS}, {}, f"**{lab['error']}:** {exc}")
+        choices = {k: [""] + sorted({getattr(f, k) for f in every if getattr(f, k)}) for k in FACT_FILTERS}
+        wanted = {"province": province, "unit": unit, "category": category, "stage": stage}
+        applied = {k: v for k, v in wanted.items() if v and v in choices[k]}
+        problem = ""
+        dates = {"date_from": (date_from or "").strip(), "date_to": (date_to or "").strip()}
+        try:
+            Filters(**dates).check()
+            applied.update({k: v for k, v in dates.items() if v})
+        except RagError as exc:
+            problem = f" · **{lab['error']}:** {exc}"
+        rows = select(every, FactFilter(**applied))
+        return FactsView(rows, len(every), choices, applied, lab["facts_shown"].format(shown=len(rows), total=len(every)) + problem)
+
+    def article_html(self, source: str, sentence: str, language: str = "auto") -> str:
+        """The article of a fact: title (linked to the page when known), outlet, date, file, and
+        the whole text with the fact's exact sentence in ``<mark>``; everything escaped."""
+        from rag.errors import RagError
+
+        lab = labels(ui_language(language))
+        if not source:
+            return f"<div class='empty'>{html.escape(lab['facts_pick'])}</div>"
+        try:
+            same = [f for f in self.table() if f.source == source]  # its title, outlet, date and address
+        except RagError:
+            same = []
+        fact = next((f for f in same if f.sentence == sentence), same[0] if same else None)
+        text = self.article(source)
+        title = html.escape(fact.title if fact and fact.title else source)
+        marked = _highlight(text, [sentence]) if sentence else html.escape(text).replace("\n", "<br>")
+        if sentence and "<mark>" not in marked:  # a headline, or a sentence the cleaned text writes otherwise
+            if fact and sentence == fact.title:
+                title = f"<mark>{title}</mark>"
+            else:
+                marked = f"<p><mark>{html.escape(sentence)}</mark></p>{marked}"
+        url = fact.url if fact else ""
+        head = f"<a href='{html.escape(url)}' target='_blank' rel='noopener'>{title}</a>" if url else title
+        meta = [html.escape(x) for x in ((fact.outlet, fact.date) if fact else ()) if x]
+        meta.append(f"{lab['source_file']}: {html.escape(source)}")
+        return (f"<div class='fact-article'><div class='fact-head'><b>{head}</b></div>"
+                f"<div class='src-meta'>{' · '.join(meta)}</div><div class='fact-text'>{marked}</div></div>")  # fmt: skip
+
+
+def facts_frame(rows: list[Fact]) -> dict:
+    """The gr.Dataframe value of ``rows``: the count column holds the number (so that sorting it
+    puts 1.472 after 616, not between 1 and 2) and shows the count as the article writes it."""
+    data, shown = [], []
+    for f in rows:
+        value = int(f.value) if float(f.value).is_integer() else f.value
+        cells = [f.unit, value, f.category, f.role, f.province, f.region, f.stage, f.date, f.source, f.sentence]
+        data.append(cells)
+        shown.append([cells[0], f.count, *cells[2:]])
+    metadata = {"display_value": shown, "styling": [[""] * len(FACT_COLUMNS) for _ in rows]} if rows else None
+    return {"headers": list(FACT_COLUMNS), "data": data, "metadata": metadata}
+
+
+def facts_chart(rows: list[Fact], by: str = "unit") -> list[tuple[str, str, float]]:
+    """(unit or province, category, personnel) summed over ``rows``, largest first. Only totals and
+    single figures count: a part is inside its total, and a row repeating another shown row's
+    figure (another article reporting the same deployment, its ``group``) counts once."""
+    if by not in CHART_BY:
+        raise ValueError(f"chart by {by!r}: use one of {', '.join(CHART_BY)}")
+    shown = {f.id for f in rows}
+    sums: dict[tuple[str, str], float] = {}
+    for f in rows:
+        if f.role == "part" or (f.group and f.group in shown):
+            continue
+        key = (getattr(f, by) or "?", f.category)
+        sums[key] = sums.get(key, 0.0) + f.value
+    per_key: dict[str, float] = {}
+    for (name, _), value in sums.items():
+        per_key[name] = per_key.get(name, 0.0) + value
+    return sorted(((n, c, v) for (n, c), v in sums.items()), key=lambda t: (-per_key[t[0]], t[0], t[1]))
+
+
+def chart_frame(rows: list[Fact], by: str = "unit"):
+    """:func:`facts_chart` as the pandas frame gr.BarPlot draws (name, category, personnel)."""
+    import pandas as pd
+
+    return pd.DataFrame(facts_chart(rows, by), columns=["name", "category", "personnel"])
+
+
+def chart_choices(lab: dict[str, str]) -> list[tuple[str, str]]:
+    return [(lab[f"by_{by}"], by) for by in CHART_BY]
+
+
+def facts_csv_file(rows: list[Fact], folder: Path | None = None) -> Path:
+    """``rows`` as CSV (:func:`rag.deployments.to_csv`) in a file named facts.csv, for download.
+    The file's folder is named by its content: the same rows reuse one file."""
+    import hashlib
+
+    from rag.deployments import to_csv
+
+    text = to_csv(rows)
+    root = folder or Path(tempfile.gettempdir()) / "pilkada-rag-facts"
+    path = root / hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] / "facts.csv"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".facts-{uuid.uuid4().hex}.csv")  # another session may write the same file
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    return path
+
+
 # ---- the app ----------------------------------------------------------------------------------
 def prepare_index(settings: Settings) -> None:
     """Use the existing index, or ingest the corpus first (with a progress bar in the console)."""
@@ -546,11 +729,11 @@ def prepare_index(settings: Settings) -> None:
 def build_app(settings: Settings):
     import gradio as gr
 
-    from rag.query import detect_language
-
     handlers = ChatHandlers(settings, upload_dir=gradio_upload_dir())
+    facts = FactsHandlers(settings, handlers._article_text)  # the article text the source cards show
     lab = labels("id")
     corpus_now = handlers.view()
+    facts_now = facts.view()
     with gr.Blocks(title="Pilkada QA", analytics_enabled=False) as demo:
         last_answer = gr.State(None)  # per browser session: concurrent users never share answers
         # conversations are kept in the browser (encrypted with a key kept by the server), not on the server
@@ -618,6 +801,36 @@ def build_app(settings: Settings):
                     with gr.Row():
                         confirm_yes = gr.Button(lab["confirm"], variant="stop", elem_id="remove-yes")
                         confirm_no = gr.Button(lab["cancel"], elem_id="remove-no")
+            with gr.Tab(lab["facts_tab"], id="facts") as facts_tab:
+                with gr.Row():
+                    fact_filters = {
+                        k: gr.Dropdown(facts_now.choices[k], value="", label=lab[f"facts_{k}"], elem_id=f"facts-{k}", min_width=150)
+                        for k in FACT_FILTERS
+                    }  # fmt: skip
+                    facts_from = gr.Textbox(label=lab["date_from"], max_lines=1, elem_id="facts-from", min_width=150)
+                    facts_to = gr.Textbox(label=lab["date_to"], max_lines=1, elem_id="facts-to", min_width=150)
+                with gr.Row(equal_height=True):
+                    facts_status = gr.Markdown(facts_now.status, elem_id="facts-status")
+                    facts_refresh = gr.Button(lab["facts_refresh"], size="sm", elem_id="facts-refresh", scale=0, min_width=150)
+                    facts_download = gr.DownloadButton(lab["facts_download"], value=facts_csv_file(facts_now.rows), size="sm",
+                                                       elem_id="facts-download", scale=0, min_width=150)  # fmt: skip
+                facts_grid = gr.Dataframe(
+                    value=facts_frame(facts_now.rows), headers=list(FACT_COLUMNS), datatype=FACT_DATATYPES,
+                    interactive=False, elem_id="facts-table", label=lab["facts_table"], wrap=True, max_height=420,
+                    column_widths=["13%", "7%", "7%", "6%", "10%", "8%", "7%", "8%", "11%", "23%"],
+                )  # fmt: skip
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        facts_article = gr.HTML(facts.article_html("", ""), elem_id="facts-article")
+                    with gr.Column(scale=2):
+                        chart_by = gr.Radio(chart_choices(lab), value="unit", label=lab["facts_chart_by"], elem_id="facts-chart-by")
+                        facts_plot = gr.BarPlot(
+                            chart_frame(facts_now.rows, "unit"), x="name", y="personnel", color="category", sort="-y",
+                            x_title=lab["facts_chart_x"], y_title=lab["facts_chart"], x_label_angle=-35, label=lab["facts_chart"], show_label=False,
+                            color_title=lab["facts_color"], color_map=CATEGORY_COLORS, elem_id="facts-chart", height=440,
+                        )  # fmt: skip
+                        facts_caption = gr.Markdown(lab["facts_caption"], elem_id="facts-chart-caption")
+        picked_fact = gr.State(("", ""))  # the (source, sentence) of the row whose article is shown
         pending_upload = gr.State([])  # uploaded files waiting for replace / keep both / cancel
         pending_removal = gr.State("")  # the article the confirmation names: exactly that one is removed
 
@@ -708,10 +921,56 @@ def build_app(settings: Settings):
         for trigger in (refresh.click, corpus_tab.select, demo.load):
             trigger(refreshed, [to_remove], listing[1:], api_name=False)
 
+        # ---- facts tab: thin wiring over FactsHandlers ----
+        facts_inputs = [*fact_filters.values(), facts_from, facts_to, chart_by, language, last_answer, chatbot]
+        facts_outputs = [facts_grid, *fact_filters.values(), facts_status, facts_download, facts_plot]
+
+        def facts_shown(province, unit, category, stage, date_from, date_to, by, choice, answer, history) -> tuple:
+            lang = page_language(choice, answer, history)
+            view = facts.view(province, unit, category, stage, date_from, date_to, lang)
+            given = {"province": province, "unit": unit, "category": category, "stage": stage}
+            drops = [gr.update(choices=view.choices[k], **({"value": ""} if given[k] and k not in view.filters else {}))
+                     for k in FACT_FILTERS]  # fmt: skip
+            # the data only: a BarPlot given new data and new axis titles at once draws the old data
+            plot = chart_frame(view.rows, by if by in CHART_BY else "unit")
+            return (facts_frame(view.rows), *drops, view.status, facts_csv_file(view.rows), plot)
+
+        def fact_picked(choice, answer, history, evt) -> tuple:
+            row = list(evt.row_value or [])
+            source, sentence = (str(row[8]), str(row[9])) if len(row) == len(FACT_COLUMNS) else ("", "")
+            return facts.article_html(source, sentence, page_language(choice, answer, history)), (source, sentence)
+
+        fact_picked.__annotations__["evt"] = gr.SelectData  # Gradio injects the event by this (real) type
+
+        def relabel_facts(choice, answer, history, picked) -> tuple:
+            lang = page_language(choice, answer, history)
+            lb = labels(lang)
+            return (
+                gr.update(label=lb["facts_tab"]), gr.update(label=lb["facts_table"]),
+                *[gr.update(label=lb[f"facts_{k}"]) for k in FACT_FILTERS],
+                gr.update(label=lb["date_from"]), gr.update(label=lb["date_to"]), gr.update(value=lb["facts_refresh"]),
+                gr.update(label=lb["facts_download"]), gr.update(label=lb["facts_chart_by"], choices=chart_choices(lb)),
+                gr.update(label=lb["facts_chart"], x_title=lb["facts_chart_x"], y_title=lb["facts_chart"], color_title=lb["facts_color"]),
+                lb["facts_caption"], facts.article_html(*(picked or ("", "")), lang),
+            )  # fmt: skip
+
+        facts_relabelled = [facts_tab, facts_grid, *fact_filters.values(), facts_from, facts_to, facts_refresh,
+                            facts_download, chart_by, facts_plot, facts_caption, facts_article]  # fmt: skip
+        # One at a time, in order: an earlier (slower) refresh never overwrites the rows of a later filter.
+        in_order = {"api_name": False, "concurrency_id": "facts", "concurrency_limit": 1}
+        for box in (*fact_filters.values(), facts_from, facts_to, chart_by):  # filters apply on change
+            box.change(facts_shown, facts_inputs, facts_outputs, show_progress="hidden", **in_order)
+        # The corpus changed (upload, removal; its table is redrawn), or changes by others: on refresh, on opening the tab.
+        for trigger in (table.change, facts_refresh.click, facts_tab.select):
+            trigger(facts_shown, facts_inputs, facts_outputs, **in_order)
+        scroll_to_mark = """() => { const box = document.querySelector('#facts-article .fact-text');
+            const mark = box && box.querySelector('mark');
+            if (mark) box.scrollTop = Math.max(0, mark.offsetTop - box.offsetTop - 40); }"""
+        facts_grid.select(fact_picked, [language, last_answer, chatbot], [facts_article, picked_fact], api_name=False).then(
+            None, None, None, js=scroll_to_mark, api_name=False)  # fmt: skip
+
         def relabel(choice, answer, history):
-            latest = next((m for m in reversed(history or []) if m.get("role") == "user"), None)
-            asked = detect_language(_text(latest.get("content"))) if latest else "id"
-            lang = ui_language(choice, getattr(answer, "language", asked))
+            lang = page_language(choice, answer, history)
             lb = labels(lang)
             return (
                 f"## {lb['title']}\n{lb['subtitle']}", gr.update(label=lb["language"]),
@@ -739,6 +998,9 @@ def build_app(settings: Settings):
                         api_name=False)  # fmt: skip
         for event in (submitted, clicked):  # 'auto': the labels follow the language of the question
             event.then(relabel, [language, last_answer, chatbot], relabelled, api_name=False)
+        for event in (language.change, *(e.then for e in (submitted, clicked))):
+            event(relabel_facts, [language, last_answer, chatbot, picked_fact], facts_relabelled, api_name=False).then(
+                facts_shown, facts_inputs, facts_outputs, show_progress="hidden", **in_order)  # fmt: skip
     demo.queue(default_concurrency_limit=8)
     return demo
 

@@ -283,3 +283,171 @@ def test_pipeline_article_text(handlers):
     text = pipeline.article("004_4de73d00fb467760.txt")
     assert text.startswith("Maksimalkan Pengamanan Pilkada 2024") and text.count("Berita tentang upaya") == 1
     assert pipeline.article("not-indexed.txt") == ""
+
+
+# ---- the facts tab ------------------------------------------------------------------------------
+FACT_ARTICLES = ("d02_polresta-banyuwangi.txt", "d16_polda-sumsel.txt", "d17_polres-ogan-ilir.txt")
+
+
+@pytest.fixture(scope="module")
+def facts(tmp_path_factory):
+    """The facts tab's handlers over the seeds and three development articles (totals with parts)."""
+    from conftest import ROOT
+    from rag import ingest
+    from rag.ui import FactsHandlers
+
+    work = tmp_path_factory.mktemp("facts")
+    shutil.copytree(SEEDS, work / "corpus")
+    for name in FACT_ARTICLES:
+        shutil.copy(ROOT / "tests" / "data" / "dev-articles" / name, work / "corpus" / name)
+    ingest(corpus_dir=work / "corpus", index_dir=work / "index", progress=False)
+    settings = Settings.from_env(corpus_dir=work / "corpus", index_dir=work / "index")
+    return FactsHandlers(settings, ChatHandlers(settings)._article_text)
+
+
+def one(rows, unit: str, count: str):
+    found = [f for f in rows if f.unit == unit and f.count == count]
+    assert len(found) == 1, [(f.unit, f.count) for f in rows]
+    return found[0]
+
+
+def test_facts_filters_change_the_rows(facts):
+    every = facts.view()
+    assert every.total == len(every.rows) > 5 and every.status == f"{every.total} dari {every.total} fakta"
+    banyuasin = one(every.rows, "Polres Banyuasin", "616")
+    assert (banyuasin.source, banyuasin.category, banyuasin.stage, banyuasin.region) == (
+        "004_4de73d00fb467760.txt", "polri", "voting", "Banyuasin")  # fmt: skip
+    assert every.choices["province"] == ["", "Jawa Timur", "Sumatera Selatan"]  # "" = all
+    assert {"Polres Ogan Ilir", "Polresta Banyuwangi", "Polda Sumatera Selatan"} <= set(every.choices["unit"])
+
+    east_java = facts.view(province="Jawa Timur")
+    assert east_java.rows and {f.province for f in east_java.rows} == {"Jawa Timur"}
+    assert one(east_java.rows, "Polresta Banyuwangi", "850").source == "d02_polresta-banyuwangi.txt"
+    assert f"{len(east_java.rows)} dari {every.total}" in east_java.status
+
+    ogan_ilir = facts.view(unit="Polres Ogan Ilir", stage="voting")
+    assert sorted(f.count for f in ogan_ilir.rows) == ["311", "331"]
+    assert facts.view(category="brimob", date_to="2024-10").rows == [one(every.rows, "Polda Sumatera Selatan", "4")]
+    november = facts.view(date_from="2024-11-23", date_to="2024-11-25")
+    assert november.rows and all("2024-11-23" <= f.date <= "2024-11-25" for f in november.rows)
+    assert banyuasin not in november.rows  # 2024-11-22
+    # a wrong date is said and not applied; a value gone from the table (corpus changed) is dropped
+    wrong = facts.view(province="Jawa Timur", date_from="27/11/2024", language="en")
+    assert "not a date" in wrong.status and wrong.rows == east_java.rows and wrong.status.startswith(f"{len(east_java.rows)} of")
+    gone = facts.view(unit="Polres Cianjur")
+    assert gone.rows == every.rows and "unit" not in gone.filters
+
+
+def test_facts_csv_download_is_the_filtered_rows(facts, tmp_path):
+    from rag.api import facts_table
+    from rag.deployments import to_csv
+    from rag.ui import facts_csv_file
+
+    rows = facts.view(province="Sumatera Selatan", stage="voting").rows
+    path = facts_csv_file(rows, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert path.name == "facts.csv" and text == to_csv(rows)
+    assert text == to_csv(facts_table(settings=facts.settings, province="Sumsel", stage="voting"))
+    lines = text.splitlines()
+    assert lines[0].startswith("id,source,count,value,category,unit_id,unit,role,part_of,province")
+    assert len(lines) == len(rows) + 1 and not any("Banyuwangi" in line for line in lines)
+    assert any(line.startswith("004_4de73d00fb467760.txt#1,004_4de73d00fb467760.txt,616,616,polri,") for line in lines)
+    assert facts_csv_file(rows, tmp_path) == path  # the same rows: the same file, not one more
+
+
+def test_fact_row_opens_its_article_with_the_sentence_marked(facts):
+    import html
+
+    row = one(facts.view().rows, "Polres Ogan Ilir", "331")
+    page = facts.article_html(row.source, row.sentence)
+    assert row.sentence == "Sebanyak 331 personel Polri ambil bagian dalam apel tersebut."
+    assert f"<mark>{html.escape(row.sentence)}</mark>" in page and page.count("<mark>") == 1
+    assert "Apel Pergeseran Personel Pengamanan TPS Pilkada Serentak di Polres Ogan Ilir" in page
+    assert "2024-11-25" in page and "berkas: d17_polres-ogan-ilir.txt" in page
+    assert "Secara keseluruhan, terdapat 664 TPS" in page  # the whole article, not only the sentence
+    banyuasin = one(facts.view().rows, "Polres Banyuasin", "616")
+    page = facts.article_html(banyuasin.source, banyuasin.sentence, "en")
+    assert f"<mark>{html.escape(banyuasin.sentence)}</mark>" in page and "616" in banyuasin.sentence
+    assert "file: 004_4de73d00fb467760.txt" in page and "Maksimalkan Pengamanan Pilkada 2024" in page
+    assert "Select a row" in facts.article_html("", "", "en")
+
+
+def test_fact_article_escapes_everything_and_marks_a_headline(facts):
+    from dataclasses import replace
+
+    from rag.ui import FactsHandlers
+
+    row = one(facts.view().rows, "Polres Ogan Ilir", "331")
+    headline = replace(row, source="a<b>.txt", title="Polres <A> & B Terjunkan 100 Personel", outlet="<i>x</i>",
+                       sentence="Polres <A> & B Terjunkan 100 Personel", start=-1)  # fmt: skip
+
+    class OneRow(FactsHandlers):
+        def table(self):
+            return [headline]
+
+    text = "Polres A & B mengerahkan <100> personel.\n\nLalu <script>x</script>."
+    tab = OneRow(facts.settings, lambda src: text)
+    page = tab.article_html("a<b>.txt", "Polres A & B mengerahkan <100> personel.")
+    assert "<mark>Polres A &amp; B mengerahkan &lt;100&gt; personel.</mark>" in page
+    assert "&lt;script&gt;" in page and "<script>" not in page and "<i>" not in page and "a&lt;b&gt;.txt" in page
+    assert "Polres &lt;A&gt; &amp; B Terjunkan" in page and "&lt;i&gt;x&lt;/i&gt;" in page  # its title and outlet
+    # a headline (not in the cleaned text) is marked in the title
+    assert "<b><mark>Polres &lt;A&gt; &amp; B Terjunkan 100 Personel</mark></b>" in tab.article_html("a<b>.txt", headline.sentence)
+    # a sentence the text writes otherwise is still shown, marked, above the article
+    assert "<p><mark>Tidak ada di teks.</mark></p>" in tab.article_html("a<b>.txt", "Tidak ada di teks.")
+
+
+def test_facts_chart_counts_totals_not_their_parts(facts):
+    from dataclasses import replace
+
+    from rag.ui import chart_frame, facts_chart
+
+    rows = facts.view().rows
+    parts = [f for f in rows if f.role == "part"]
+    assert {(f.unit, f.count) for f in parts} >= {("Polres Ogan Ilir", "311"), ("Polda Sumatera Selatan", "709")}
+    by_unit = {(name, category): value for name, category, value in facts_chart(rows)}
+    assert by_unit[("Polres Ogan Ilir", "polri")] == 331  # the total only, not 331 + 311
+    assert by_unit[("Polres Banyuasin", "polri")] == 616
+    assert by_unit[("Polda Sumatera Selatan", "polri")] == 1472  # not + 709 + 63, nor the BKO part of Ogan Ilir (20)
+    assert by_unit[("Polda Sumatera Selatan", "brimob")] == 4  # the 700 Brimob are a part of the 1.472
+    assert sum(by_unit.values()) == sum(f.value for f in rows if f.role != "part")
+    by_province = {(name, category): value for name, category, value in facts_chart(rows, "province")}
+    assert by_province[("Sumatera Selatan", "polri")] == 1472 + 616 + 331
+    # the same figure reported again by another article counts once (while its first report is shown)
+    again = replace(one(rows, "Polres Banyuasin", "616"), id="again.txt#1", source="again.txt", group="004_4de73d00fb467760.txt#1")
+    assert {(n, c): v for n, c, v in facts_chart(rows + [again])}[("Polres Banyuasin", "polri")] == 616
+    assert {(n, c): v for n, c, v in facts_chart([again])}[("Polres Banyuasin", "polri")] == 616
+    frame = chart_frame(facts.view(province="Sumatera Selatan").rows)  # the bars drawn: largest first
+    assert list(frame.columns) == ["name", "category", "personnel"] and frame["name"].iloc[0] == "Polda Sumatera Selatan"
+    with pytest.raises(ValueError):
+        facts_chart(rows, "outlet")
+
+
+def test_facts_table_count_column_sorts_as_a_number_and_shows_as_written(facts):
+    from rag.ui import FACT_COLUMNS, facts_frame
+
+    rows = facts.view(unit="Polda Sumatera Selatan", stage="logistics").rows
+    frame = facts_frame(rows)
+    assert frame["headers"] == list(FACT_COLUMNS)
+    total = next(i for i, f in enumerate(rows) if f.count == "1.472")
+    assert frame["data"][total][1] == 1472 and frame["metadata"]["display_value"][total][1] == "1.472"
+    assert frame["data"][total][8:] == [rows[total].source, rows[total].sentence]  # what a click reads
+    assert facts_frame([]) == {"headers": list(FACT_COLUMNS), "data": [], "metadata": None}
+
+
+def test_facts_tab_without_an_index_says_what_to_do(tmp_path):
+    from rag.ui import FactsHandlers
+
+    view = FactsHandlers(Settings.from_env(corpus_dir=tmp_path / "c", index_dir=tmp_path / "none"), lambda s: "").view()
+    assert view.rows == [] and view.total == 0 and "rag ingest" in view.status and view.choices["unit"] == [""]
+
+
+def test_facts_tab_follows_a_corpus_change(handlers, seed_index):
+    from rag.ui import FactsHandlers
+
+    facts = FactsHandlers(handlers.settings, handlers._article_text)
+    before = facts.view()
+    assert [(f.unit, f.count) for f in before.rows] == [("Polda Sumatera Selatan", "4"), ("Polres Banyuasin", "616")]
+    handlers.remove("004_4de73d00fb467760.txt")
+    assert [(f.unit, f.count) for f in facts.view().rows] == [("Polda Sumatera Selatan", "4")]
+    assert facts.view(unit="Polres Banyuasin").filters == {}  # the chosen unit is gone: dropped, not an empty table
