@@ -35,13 +35,8 @@ class Served:
     uploads: Path  # where Gradio stores uploaded files (GRADIO_TEMP_DIR)
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[Served]:
-    """The app serving a copy of the seed corpus."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (.ci/run installs it)")
-    work = tmp_path_factory.mktemp("ui")
-    shutil.copytree(SEEDS, work / "corpus")
+def serve_app(work: Path) -> Iterator[Served]:
+    """The app serving ``work/corpus`` on a free port, until the generator is closed."""
     port = free_port()
     log = (work / "app.log").open("w")
     proc = subprocess.Popen(
@@ -65,6 +60,16 @@ def served(tmp_path_factory) -> Iterator[Served]:
     yield Served(url, work / "corpus", work / "uploads")
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[Served]:
+    """The app serving a copy of the seed corpus."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    work = tmp_path_factory.mktemp("ui")
+    shutil.copytree(SEEDS, work / "corpus")
+    yield from serve_app(work)
 
 
 @pytest.fixture(scope="module")
@@ -414,29 +419,7 @@ def facts_served(tmp_path_factory) -> Iterator[Served]:
     shutil.copytree(SEEDS, work / "corpus")
     for name in FACT_ARTICLES:
         shutil.copy(ROOT / "tests" / "data" / "dev-articles" / name, work / "corpus" / name)
-    port = free_port()
-    log = (work / "app.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--corpus", str(work / "corpus"), "--index", str(work / "index")],
-        stdout=log, stderr=subprocess.STDOUT, cwd=work,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "GRADIO_TEMP_DIR": str(work / "uploads")},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail((work / "app.log").read_text())
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app did not start")
-    yield Served(url, work / "corpus", work / "uploads")
-    proc.terminate()
-    proc.wait(timeout=20)
+    yield from serve_app(work)
 
 
 @pytest.fixture(scope="module")
