@@ -8,7 +8,7 @@ total over a region; and only when the matching rows come from more than one art
 is cited to its article; a total is computed only from rows that are neither parts of other rows
 nor repeats of another report, and only when no row may overlap another (a Polda's figure and its
 Polres' figures, two figures of one unit, conflicting reports): otherwise the answer says so and
-lists what the table has. A list or a superlative needs two units at least.
+lists what the table has. Rows of two units at least, from two articles at least.
 
     >>> asked("Polres mana yang paling banyak mengerahkan personel?").kind
     'most'
@@ -230,8 +230,8 @@ def answer_from_table(q: Question, facts: list[Fact]) -> Answer | None:
     if t is None:
         return None
     rows = _matching(t, facts)
-    if len({f.source for f in rows}) < 2 or (t.kind != "total" and len({f.unit_id for f in rows}) < 2):
-        return None  # one report, or one unit (a list of one): the passage reader's question
+    if len({f.source for f in rows}) < 2 or len({f.unit_id for f in rows}) < 2:
+        return None  # one report, or one unit: the passage reader's question
     lang = "en" if q.language == "en" else "id"
     words, cite = _TEXT[lang], _Citer()
 

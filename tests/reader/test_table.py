@@ -134,3 +134,13 @@ def test_a_side_that_asks_for_one_kind_of_people_takes_that_part():
     q = analyze_question("Bandingkan jumlah personel Polri yang diterjunkan Polres Banjar dengan personel Polres Pangandaran")
     a = answer_from_table(q, rows)
     assert a.text == "Polres Pangandaran lebih banyak: 428 personel [1], dibanding Polres Banjar sekitar 250 personel [2]."
+
+
+def test_a_total_over_a_region_with_one_unit_is_left_to_the_reader():
+    text = "Polres Banyuasin menerjunkan {n} personel untuk pengamanan {stage} Pilkada."
+    rows = relate(
+        extract_facts(Article("a.txt", text.format(n="616", stage="pemungutan suara"), ArticleMeta(), ""))
+        + extract_facts(Article("b.txt", text.format(n="120", stage="debat"), ArticleMeta(), ""))
+    )  # fmt: skip
+    assert len({f.source for f in rows}) == 2
+    assert answer_from_table(analyze_question("Berapa total personel yang dikerahkan di Banyuasin?"), rows) is None
