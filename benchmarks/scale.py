@@ -11,6 +11,11 @@ For each size, each in a fresh child process (so peak memory and cold start are 
 - query: cold start to first answer (process start, imports included), warm ``ask`` p50/p95 over
   50 questions, and BM25-only retrieval on the same questions as baseline.
 ``--server-at N`` repeats size N with vectors in a Chroma server (`chroma run`) it starts itself.
+``--random-vectors-at N`` ingests size N with random unit vectors instead of the model's (everything
+but the embedding measured at full size: cleaning, chunking, facts, BM25, snapshot, Chroma), and
+estimates the real ingest as that time plus the size's chunks at the embedding rate measured by the
+largest embedded run (``estimated_ingest_s``). Its query figures are latency only (the vectors are
+random, the answers meaningless).
 """
 
 from __future__ import annotations
@@ -68,6 +73,15 @@ def child_ingest(corpus: Path, index: Path) -> dict:
             return original(self, texts)
         finally:
             spent["embed"] += time.perf_counter() - t
+
+    if os.environ.get("RAG_BENCH_RANDOM_VECTORS"):
+        import numpy as np
+
+        rng = np.random.default_rng(0)
+
+        def original(self, texts):  # noqa: F811 - random unit vectors of the model's size
+            v = rng.standard_normal((len(texts), 384)).astype(np.float32)
+            return (v / np.linalg.norm(v, axis=1, keepdims=True)).tolist()
 
     embeddings_class.embed_documents = timed
     t = time.perf_counter()
@@ -166,11 +180,14 @@ def measure(size: int, seed: int, work: Path, mode: str) -> dict:
     if mode == "server":
         server, url = start_chroma(work / f"chroma-server-{size}")
         env["RAG_CHROMA_URL"] = url
+    if mode == "random":
+        env["RAG_BENCH_RANDOM_VECTORS"] = "1"
     try:
         result = {"articles_requested": size, "mode": mode}
         result |= run_child(["ingest", str(corpus), str(index)], env)
-        result |= run_child(["baseline_add", str(index), str(work / f"b-{size}-{mode}")], {**os.environ})
-        result["ratio_ingest_to_baseline"] = round(result["ingest_s"] / result["baseline_add_documents_s"], 2)
+        if mode != "random":  # the baseline embeds for real: at this size it is the estimate's own input
+            result |= run_child(["baseline_add", str(index), str(work / f"b-{size}-{mode}")], {**os.environ})
+            result["ratio_ingest_to_baseline"] = round(result["ingest_s"] / result["baseline_add_documents_s"], 2)
         result |= run_child(["query", str(index), str(questions), str(time.time())], env)
         if server:
             result["index_mb"] = round((_du(index) + _du(work / f"chroma-server-{size}")) / 2**20, 1)
@@ -179,6 +196,19 @@ def measure(size: int, seed: int, work: Path, mode: str) -> dict:
         if server:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=20)
+
+
+def estimate(random_run: dict, embedded: list[dict]) -> dict:
+    """The real ingest of a random-vector run: its time without embedding, plus its chunks at the
+    embedding rate (chunks per second of embedding) of the largest embedded run."""
+    if not embedded:
+        return {}
+    ref = max(embedded, key=lambda r: r["chunks"])
+    rate = ref["chunks"] / (ref["ingest_s"] * ref["embedding_share"])
+    rest = random_run["ingest_s"] * (1 - random_run["embedding_share"])
+    seconds = rest + random_run["chunks"] / rate
+    return {"embedding_chunks_per_s_measured": round(rate, 1), "ingest_without_embedding_s": round(rest, 1),
+            "estimated_ingest_s": round(seconds, 1), "estimated_ingest_h": round(seconds / 3600, 2)}  # fmt: skip
 
 
 def main() -> None:
@@ -195,6 +225,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--server-at", type=int, nargs="*", default=[])
+    parser.add_argument("--random-vectors-at", type=int, nargs="*", default=[])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -202,9 +233,12 @@ def main() -> None:
     results = []
     try:
         runs = [(n, "embedded") for n in args.sizes] + [(n, "server") for n in args.server_at]
+        runs += [(n, "random") for n in args.random_vectors_at]
         for size, mode in runs:
-            print(f"measuring {size} articles, {mode} Chroma ...", file=sys.stderr, flush=True)
+            print(f"measuring {size} articles, {mode} ...", file=sys.stderr, flush=True)
             results.append(measure(size, args.seed, work, mode))
+            if mode == "random":
+                results[-1] |= estimate(results[-1], [r for r in results if r["mode"] == "embedded"])
             print(json.dumps(results[-1]), file=sys.stderr, flush=True)
             if args.out:  # keep partial results: the 10,000 run takes a while
                 args.out.parent.mkdir(parents=True, exist_ok=True)

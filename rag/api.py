@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,14 @@ from rag.conversation import resolve, user_turns
 from rag.corpus import CorpusChange, OnConflict, add_articles, remove_article
 from rag.deployments import Fact, FactFilter, relate, select
 from rag.embed import embeddings_for
-from rag.errors import IndexNotFound, QuestionError
+from rag.errors import IndexCorrupt, IndexNotFound, QuestionError
 from rag.index import Snapshot, current_name, load_snapshot, read_facts, read_files
 from rag.ingestion import ProgressCallback, run_ingest
 from rag.metadata import outlet_key
 from rag.query import Question, analyze_question, detect_language
 from rag.reader.compose import NOT_FOUND
 from rag.reader.engine import Reader
-from rag.reader.table import answer_from_table
+from rag.reader.table import answer_from_table, is_table_question
 from rag.retrieve import HybridRetriever
 from rag.settings import Settings
 from rag.types import Answer, IngestReport, Passage
@@ -63,7 +64,6 @@ class Pipeline:
         self.snapshot: Snapshot | None = None
         self.retriever: HybridRetriever | None = None
         self.engine = None
-        self.facts: list[Fact] = []  # the deployment facts table, related across articles
 
     def _ensure_loaded(self) -> None:
         name = current_name(self.index_dir)
@@ -75,7 +75,7 @@ class Pipeline:
             if name == self._loaded:
                 return
             started = time.perf_counter()
-            snapshot = load_snapshot(self.index_dir)
+            snapshot = load_snapshot(self.index_dir, facts=False)  # the facts table is read when asked
             if snapshot is None:
                 raise IndexNotFound(f"no index in {self.index_dir}: run `rag ingest` first")
             embeddings = embeddings_for(self.settings)
@@ -90,7 +90,6 @@ class Pipeline:
                 self.engine = LLMAnswerer.from_settings(s, fallback=extractive)
             else:
                 self.engine = extractive
-            self.facts = relate(f for rows in snapshot.facts.values() for f in rows)
             self.snapshot, self._loaded = snapshot, name
             log.info("index %s loaded in %.2f s (%d chunks)", name, time.perf_counter() - started, len(snapshot.chunks))
 
@@ -116,7 +115,8 @@ class Pipeline:
             text = filters.explain_empty(asked.q.language)
             yield self._finish(asked, Answer(asked.question, text, False, [], [], asked.q.language, self.engine.name))
             return
-        table = answer_from_table(asked.q, self._facts(filters))  # across the corpus: counted, not read
+        # across the corpus: counted from the facts table, not read from passages
+        table = answer_from_table(asked.q, self._facts(filters)) if is_table_question(asked.q) else None
         if table is not None:
             yield self._finish(asked, table)
             return
@@ -130,10 +130,18 @@ class Pipeline:
             yield self._finish(asked, part) if isinstance(part, Answer) else part
 
     def _facts(self, filters: Filters | None) -> list[Fact]:
+        """The related facts table of the loaded snapshot (made on the first table question)."""
+        try:
+            rows = _related_table(self.index_dir.resolve(), self.snapshot.name)
+        except IndexCorrupt:
+            if current_name(self.index_dir) == self.snapshot.name:
+                raise
+            self._ensure_loaded()  # an ingest replaced the snapshot (and deleted the old one) meanwhile
+            rows = _related_table(self.index_dir.resolve(), self.snapshot.name)
         if not (filters and filters.active):
-            return self.facts
+            return rows
         allowed = set(filters.sources(self.snapshot))
-        return [f for f in self.facts if f.source in allowed]
+        return [f for f in rows if f.source in allowed]
 
     def _asked(self, question: str, top_k: int | None, filters: Filters | None,
                history: Sequence[dict[str, Any]] | None) -> _Asked:  # fmt: skip
@@ -344,9 +352,19 @@ def facts_table(index_dir: str | Path | None = None, settings: Settings | None =
     unknown = sorted(set(filters) - known)
     if unknown:
         raise QuestionError(f"unknown filter {', '.join(unknown)}: use {', '.join(sorted(known))}")
-    if not current_name(folder):
+    name = current_name(folder)
+    if not name:
         raise IndexNotFound(f"no index in {folder}: run `rag ingest` first")
-    return select(relate(read_facts(folder)), FactFilter(**{k: str(v) for k, v in filters.items() if v}))
+    rows = _related_table(folder.resolve(), name)
+    return select(rows, FactFilter(**{k: str(v) for k, v in filters.items() if v}))
+
+
+@lru_cache(maxsize=2)
+def _related_table(folder: Path, snapshot_name: str) -> list[Fact]:
+    """The related table of one snapshot, made once (a snapshot never changes: an ingest makes a
+    new one, with a new name). Raises IndexCorrupt when its facts.jsonl is damaged."""
+    return relate(read_facts(folder, snapshot_name))
+
 
 
 __all__ = [

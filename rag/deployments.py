@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from rag.chunk import paragraphs, split_sentences
@@ -502,10 +503,14 @@ def _rows(article: Article, found: list[_Found]) -> list[Fact]:
 # --- the corpus ----------------------------------------------------------------------------------
 
 
+MAX_CONFLICTS = 3  # other figures named in a row's ``conflict``; the rest are counted
+
+
 def relate(rows: Iterable[Fact]) -> list[Fact]:
     """Rows with ``group`` (the first row of another article reporting the same unit, figure,
     category and stage) and ``conflict`` (the other figures that other articles give for the same
-    unit, category, stage and role): kept side by side and flagged, never averaged."""
+    unit, category, stage and role, the first few named and the rest counted): kept side by side
+    and flagged, never averaged. Linear in the rows, however many articles report one unit."""
     rows = sorted(rows, key=lambda r: (r.source, r.start, r.id))
     names: dict[str, Counter] = defaultdict(Counter)
     for r in rows:
@@ -513,21 +518,35 @@ def relate(rows: Iterable[Fact]) -> list[Fact]:
     # one name per unit: the one most rows use, the longest on a tie ('Polres Metro Jakarta Selatan')
     name = {u: max(c, key=lambda n: (c[n], len(n))) for u, c in names.items()}
     first: dict[tuple, str] = {}
-    figures: dict[tuple, dict[float, set[str]]] = defaultdict(lambda: defaultdict(set))
+    figures: dict[tuple, dict[float, list[str]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
         if r.unit_id:
             first.setdefault((r.unit_id, r.value, r.category, r.stage), r.id)
             if r.role != "part":
-                figures[(r.unit_id, r.category, r.stage)][r.value].add(r.source)
+                sources = figures[(r.unit_id, r.category, r.stage)][r.value]
+                if not sources or sources[-1] != r.source:  # rows are in source order
+                    sources.append(r.source)
+    ordered = {key: sorted(values) for key, values in figures.items()}
+    reports = {key: sum(len(s) for s in values.values()) for key, values in figures.items()}
+    values_of: Counter = Counter((key, s) for key, values in figures.items() for v in values for s in values[v])
     out = []
     for r in rows:
         group = first.get((r.unit_id, r.value, r.category, r.stage), "") if r.unit_id else ""
-        others = figures.get((r.unit_id, r.category, r.stage), {}) if r.unit_id and r.role != "part" else {}
-        conflict = sorted(
-            (v, s) for v, sources in others.items() if v != r.value for s in sources if s != r.source
-        )
+        key = (r.unit_id, r.category, r.stage)
+        named: list[str] = []
+        if r.unit_id and r.role != "part":
+            for value in ordered[key]:
+                if len(named) == MAX_CONFLICTS:
+                    break
+                if value != r.value:
+                    wanted = islice((s for s in figures[key][value] if s != r.source), MAX_CONFLICTS - len(named))
+                    named += [f"{format_id(value)} ({s})" for s in wanted]
+            # every report of another figure by another article, less those named
+            more = reports[key] - len(figures[key][r.value]) - (values_of[(key, r.source)] - 1) - len(named)
+            named += [f"+{more}"] if more > 0 else []
+        conflict = "; ".join(named)
         out.append(replace(r, unit=name[r.unit_id] if r.unit_id else r.unit, group=group if group != r.id else "",
-                           conflict="; ".join(f"{format_id(v)} ({s})" for v, s in conflict)))  # fmt: skip
+                           conflict=conflict))  # fmt: skip
     return out
 
 

@@ -149,11 +149,12 @@ def checksum_problems(index_dir: Path, name: str, checksums: dict[str, str]) -> 
     return problems
 
 
-def load_snapshot(index_dir: Path, keyword: bool = True) -> Snapshot | None:
+def load_snapshot(index_dir: Path, keyword: bool = True, facts: bool = True) -> Snapshot | None:
     """The live snapshot, or None when nothing has been ingested yet.
 
     Raises IndexOutdated for an older format and IndexCorrupt for a missing, damaged or changed
-    file. ``keyword=False`` skips the BM25 files (the ingest rebuilds them anyway)."""
+    file. ``keyword=False`` skips the BM25 files (the ingest rebuilds them anyway); ``facts=False``
+    leaves the facts table on disk (:func:`read_facts` reads it when needed)."""
     name = current_name(index_dir)
     if not name:
         return None
@@ -176,7 +177,8 @@ def load_snapshot(index_dir: Path, keyword: bool = True) -> Snapshot | None:
                     chunking=str(manifest.get("chunking", "")), facts_version=str(manifest.get("facts", "")),
                     checksums=dict(manifest.get("checksums") or {}))  # fmt: skip
     snap.files = _records(index_dir, manifest)
-    snap.facts = _read_facts(index_dir, folder, snap.facts_version)
+    if facts:
+        snap.facts = _read_facts(index_dir, folder, snap.facts_version)
     number = 0
     try:
         with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
@@ -222,10 +224,10 @@ def _read_facts(index_dir: Path, folder: Path, version: str) -> dict[str, list[F
     return facts
 
 
-def read_facts(index_dir: Path) -> list[Fact]:
-    """Every fact of the live snapshot, without loading chunks or the keyword index (cheap).
-    Raises IndexOutdated for a snapshot made before the facts table (``rag ingest`` makes it)."""
-    name = current_name(index_dir)
+def read_facts(index_dir: Path, name: str = "") -> list[Fact]:
+    """Every fact of the live snapshot (or of snapshot ``name``), without loading chunks or the
+    keyword index. Raises IndexOutdated for a snapshot made before the facts table."""
+    name = name or current_name(index_dir)
     if not name:
         return []
     manifest = read_manifest(index_dir, name)

@@ -213,3 +213,34 @@ def test_a_place_name_of_two_regions_is_read_in_the_article_province():
     assert [(f.unit_id, f.province) for f in rows] == [("polres:32.79", "Jawa Barat")]
     assert select(rows, FactFilter(unit="Polres Banjar")) == rows  # either reading of the name matches
     assert "polres:32.79" in readings(find_units("Polres Banjar")[0])
+
+
+def test_conflicts_name_the_first_few_figures_and_count_the_rest():
+    from rag.deployments import MAX_CONFLICTS
+
+    text = "Polres Banyuasin menerjunkan {n} personel untuk pengamanan pemungutan suara Pilkada."
+    rows = relate(
+        [f for n in range(6) for f in extract_facts(article(text.format(n=600 + n), f"{n}.txt"))]
+        + extract_facts(article(text.format(n=600), "again.txt"))
+    )  # fmt: skip
+    first = next(f for f in rows if f.source == "0.txt")
+    assert first.conflict == "601 (1.txt); 602 (2.txt); 603 (3.txt); +2" and MAX_CONFLICTS == 3
+    last = next(f for f in rows if f.source == "5.txt")
+    assert last.conflict == "600 (0.txt); 600 (again.txt); 601 (1.txt); +3"
+    assert next(f for f in rows if f.source == "again.txt").group == first.id
+
+
+def test_a_damaged_facts_file_is_reported_and_repaired_by_the_next_ingest(tmp_path):
+    from rag import IndexCorrupt, facts_table, ingest
+    from rag.index import current_name, snapshot_folder
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    shutil.copy(DEV / "d17_polres-ogan-ilir.txt", corpus / "d17.txt")
+    ingest(corpus_dir=corpus, index_dir=index, progress=False)
+    (snapshot_folder(index, current_name(index)) / "facts.jsonl").write_text("{not json\n")
+    with pytest.raises(IndexCorrupt, match="facts.jsonl"):
+        facts_table(index_dir=index)
+    report = ingest(corpus_dir=corpus, index_dir=index, progress=False)
+    assert "damaged snapshot rebuilt from the corpus" in report.repairs
+    assert sorted(f.count for f in facts_table(index_dir=index)) == ["20", "311", "331"]

@@ -220,6 +220,15 @@ def compare_from_table(q: Question, facts: list[Fact]) -> Answer | None:
                   highlights=cite.sentences)  # fmt: skip
 
 
+def is_table_question(q: Question) -> bool:
+    """Whether ``q`` may be a table question (cheap: no table needed)."""
+    if q.counted_class not in ("", "personnel"):
+        return False
+    if _markers()["compare"].search(q.text) and len(comparison_parts(q.text)) == 2:
+        return True
+    return asked(q) is not None
+
+
 def answer_from_table(q: Question, facts: list[Fact]) -> Answer | None:
     """The answer of a table question from ``facts`` (related rows, :func:`rag.deployments.relate`),
     or None when the question is not one or the rows of one article at most match it."""
