@@ -47,10 +47,9 @@ from rag.knowledge.organizations import UnitMention, find_units
 from rag.types import Article
 
 CATEGORIES = ("gabungan", "polri", "tni", "brimob", "bko", "linmas", "satpolpp", "other")
-ROLES = ("total", "part", "single")
+_SUM_SPAN = 4  # parts that add up to a total follow it within a few sentences (the lede, then the details)
 # when a count's own phrase names several forces, the most specific force says whose people they are
 # (BKO is a status: "700 personel BKO Brimob" are Brimob, sent under another unit's control)
-_SUM_SPAN = 4  # parts that add up to a total follow it within a few sentences (the lede, then the details)
 _PRECEDENCE = ("brimob", "bko", "linmas", "satpolpp", "tni", "polri")
 _ELECTIONS = ("pilkada", "pemilu")
 _SECURITY_CIVIL = frozenset({"satpolpp", "linmas", "dishub", "damkar", "bpbd"})  # civil units that secure
