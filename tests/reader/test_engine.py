@@ -188,3 +188,14 @@ def test_sources_that_disagree_are_both_quoted(planted_index, question, said):
 def test_agreeing_or_other_events_are_not_disputed(seed_index):
     answer = ask("Berapa personel yang diterjunkan Polres Banyuasin?", index_dir=seed_index)
     assert "sumber lain" not in answer.text and len(answer.citations) == 1
+
+
+def test_two_sided_where_question_is_not_a_comparison():
+    from rag.reader.engine import is_comparison
+
+    # "Where did the police chief and the TNI commander attend ...": two sides, but a place is asked
+    assert not is_comparison({"where": 0.6, "aggregate": 0.1, "count": 0.1, "open": 0.2})
+    # a comparison of two figures, even when the classifier is unsure
+    assert is_comparison({"aggregate": 0.2, "count": 0.3, "who": 0.3, "open": 0.2})
+    # too unlikely to be a comparison at all
+    assert not is_comparison({"count": 0.99, "aggregate": 0.01})
