@@ -112,6 +112,9 @@ def carries_answer_type(qtype: str, cand: Candidate, ctx: QuestionContext) -> bo
         return any(set(tokenize(n)) - asked - _GENERIC for n in facts.people + facts.units + facts.names)
     if qtype == "when":
         return any(d.lower() not in ctx.question.text.lower() for d in facts.dates)
+    if qtype == "where":  # a place the question does not name: a venue or village, or a region
+        return any(set(tokenize(n)) - asked - _GENERIC for n in facts.places) or bool(
+            {e for e in facts.entities if e[:1].isdigit()} - ctx.entities)
     return True
 
 
