@@ -90,14 +90,20 @@ def is_comparison(type_probs: dict[str, float]) -> bool:
 def eligible(ctx: QuestionContext, cands: list[Candidate]) -> list[bool]:
     """Candidates that may answer: from an article that names every unit the question names,
     and, when the answer type is clear, stating a fact of that kind (a count answer needs a
-    count, a 'who' answer a name, a 'when' answer a date)."""
+    count, a 'who' answer a name, a 'when' answer a date, a 'where' answer a place); a count
+    asked for an election stage comes from an article that names that stage."""
     qtype = max(ctx.type_probs, key=ctx.type_probs.get)
     typed = ctx.type_probs[qtype] >= 0.5
     units = {e for e in ctx.entities if ":" in e}  # a unit the question names must be in the article
 
+    # a figure belongs to one event: a count asked for a stage (the debate, the recapitulation)
+    # comes from an article that names that stage
+    staged = bool(ctx.stages) and typed and qtype == "count"
+
     def about_asked(source: str) -> bool:
         ids = ctx.article_entities(source)
-        return (not units or bool(units & ids)) and (not ctx.regions or any(codes & ids for codes in ctx.regions))
+        return (not units or bool(units & ids)) and (not ctx.regions or any(codes & ids for codes in ctx.regions)) \
+            and (not staged or bool(ctx.stages & ctx.article_stages(source)))  # fmt: skip
 
     return [(not typed or carries_answer_type(qtype, c, ctx)) and about_asked(c.passage.source) for c in cands]
 

@@ -92,6 +92,10 @@ class QuestionContext:
             )  # fmt: skip
         return self._article_cache[key]
 
+    def article_stages(self, source: str) -> frozenset[str]:
+        """The election stages an article names (its title included when it is in its text)."""
+        return self.article_values(source, "").stages
+
     def word_stem(self, word: str) -> str:
         """The canonical stem of one word ('' for a stop word)."""
         if word not in self._word_cache:

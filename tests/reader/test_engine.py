@@ -216,3 +216,24 @@ def test_a_where_answer_must_name_a_place():
     ctx = question_context(q, Counter(), 1, lambda s: set(), lambda s: text, {"where": 1.0})
     fits = [carries_answer_type("where", c, ctx) for c in cands]
     assert fits == [False, True]
+
+
+def test_a_count_asked_for_one_stage_is_not_read_from_an_article_about_another():
+    from collections import Counter
+
+    from rag.query import analyze_question
+    from rag.reader.candidates import sentence_candidates
+    from rag.reader.engine import eligible, question_context
+    from rag.types import Passage
+
+    articles = {
+        "daftar.txt": "Polda Sultra menurunkan 879 personel untuk menjaga kantor KPU pada hari pendaftaran.",
+        "debat.txt": "Polda Sultra menyiagakan 450 personel untuk mengamankan debat kedua di Kendari.",
+    }
+    passages = [Passage(f"c{i}", s, 0, t) for i, (s, t) in enumerate(articles.items())]
+    cands = sentence_candidates(passages)
+    q = analyze_question("Berapa personel Polda Sultra yang mengamankan debat di Kendari?")
+    ctx = question_context(q, Counter(), 2, lambda s: set(), articles.get, {"count": 1.0})
+    assert dict(zip([c.passage.source for c in cands], eligible(ctx, cands), strict=True)) == {
+        "daftar.txt": False, "debat.txt": True,
+    }
