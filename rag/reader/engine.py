@@ -90,7 +90,7 @@ def is_comparison(type_probs: dict[str, float]) -> bool:
 def eligible(ctx: QuestionContext, cands: list[Candidate]) -> list[bool]:
     """Candidates that may answer: from an article that names every unit the question names,
     and, when the answer type is clear, stating a fact of that kind (a count answer needs a
-    count, a 'who' answer a name, a 'when' answer a date, a 'where' answer a place); a count
+    count, a 'who' answer a name, a 'when' answer a date); a count
     asked for an election stage comes from an article that names that stage."""
     qtype = max(ctx.type_probs, key=ctx.type_probs.get)
     typed = ctx.type_probs[qtype] >= 0.5
@@ -118,9 +118,6 @@ def carries_answer_type(qtype: str, cand: Candidate, ctx: QuestionContext) -> bo
         return any(set(tokenize(n)) - asked - _GENERIC for n in facts.people + facts.units + facts.names)
     if qtype == "when":
         return any(d.lower() not in ctx.question.text.lower() for d in facts.dates)
-    if qtype == "where":  # a place the question does not name: a venue or village, or a region
-        return any(set(tokenize(n)) - asked - _GENERIC for n in facts.places) or bool(
-            {e for e in facts.entities if e[:1].isdigit()} - ctx.entities)
     return True
 
 

@@ -201,23 +201,6 @@ def test_two_sided_where_question_is_not_a_comparison():
     assert not is_comparison({"count": 0.99, "aggregate": 0.01})
 
 
-def test_a_where_answer_must_name_a_place():
-    from collections import Counter
-
-    from rag.query import analyze_question
-    from rag.reader.candidates import sentence_candidates
-    from rag.reader.engine import carries_answer_type, question_context
-    from rag.types import Passage
-
-    q = analyze_question("Di mana apel pergeseran pasukan Polres Kuningan digelar?")
-    text = ("Polres Kuningan menggelar apel pergeseran pasukan menjelang Pilkada. "
-            "Apel dilaksanakan di Lapangan Apel Mapolres Kuningan, Senin (25/11/2024).")  # fmt: skip
-    cands = sentence_candidates([Passage("c1", "a.txt", 0, text)])
-    ctx = question_context(q, Counter(), 1, lambda s: set(), lambda s: text, {"where": 1.0})
-    fits = [carries_answer_type("where", c, ctx) for c in cands]
-    assert fits == [False, True]
-
-
 def test_a_count_asked_for_one_stage_is_not_read_from_an_article_about_another():
     from collections import Counter
 
