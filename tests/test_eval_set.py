@@ -52,3 +52,28 @@ def test_every_training_gold_string_occurs_in_its_source():
             assert any(v in text for v in group), (q["id"], group)
             checked += 1
     assert checked > 300
+
+
+HELDOUT = ROOT / "eval" / "heldout"
+HELDOUT_QA = load_questions(HELDOUT / "qa.jsonl")
+
+
+def test_heldout_set_is_apart_from_the_training_set():
+    held = {p.name for p in (HELDOUT / "articles").glob("*.txt")}
+    assert len(held) >= 20 and len(HELDOUT_QA) >= 100
+    assert not held & {p.name for p in (TRAIN / "articles").glob("*.txt")}
+    assert not {q["id"] for q in HELDOUT_QA} & {q["id"] for q in TRAIN_QA}
+    assert {s for q in HELDOUT_QA for s in q["sources"]} <= held
+
+
+def test_every_heldout_gold_string_occurs_in_its_source():
+    checked = 0
+    for q in HELDOUT_QA:
+        if q["type"] == "unanswerable":
+            assert q["any_of"] == [] and q["sources"] == []
+            continue
+        text = " ".join((HELDOUT / "articles" / s).read_text(encoding="utf-8") for s in q["sources"])
+        for group in q["any_of"]:
+            assert any(v in text for v in group), (q["id"], group)
+            checked += 1
+    assert checked > 150

@@ -90,8 +90,8 @@ def is_comparison(type_probs: dict[str, float]) -> bool:
 def eligible(ctx: QuestionContext, cands: list[Candidate]) -> list[bool]:
     """Candidates that may answer: from an article that names every unit the question names,
     and, when the answer type is clear, stating a fact of that kind (a count answer needs a
-    count, a 'who' answer a name, a 'when' answer a date); a count
-    asked for an election stage comes from an article that names that stage."""
+    count, a 'who' answer a name, a 'when' answer a date); a count asked for an election stage
+    comes from an article that names that stage."""
     qtype = max(ctx.type_probs, key=ctx.type_probs.get)
     typed = ctx.type_probs[qtype] >= 0.5
     units = {e for e in ctx.entities if ":" in e}  # a unit the question names must be in the article
